@@ -1,0 +1,85 @@
+package io.tidegate.gateway;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tidegate.atp.GetAtpHandler;
+import io.tidegate.http.ApiKeyAuth;
+import io.tidegate.http.ApiKeys;
+import io.tidegate.http.Channel;
+import io.tidegate.http.CorrelationId;
+import io.tidegate.http.ErrorHandler;
+import io.tidegate.http.OpenApiRoutes;
+import io.tidegate.http.Responses;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.tidegate.ops.ReadinessHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.openapi.contract.OpenAPIContract;
+
+/**
+ * The router of one HTTP verticle instance: cross-cutting handlers first (correlation id, body
+ * limit, authentication), then one handler per OpenAPI operation, then the one error handler.
+ */
+final class ApiRoutes {
+
+  private static final Buffer LIVE = Buffer.buffer("{\"status\":\"UP\"}");
+
+  private final Services services;
+
+  ApiRoutes(Services services) {
+    this.services = services;
+  }
+
+  Future<Router> create(Vertx vertx) {
+    return OpenAPIContract.from(vertx, services.routerDocument().copy(), java.util.Map.of())
+        .compose(contract -> {
+          Router router = Router.router(vertx);
+          long bodyLimit = services.config().http().bodyLimitBytes();
+          ErrorHandler errors = new ErrorHandler(bodyLimit);
+          router.route().handler(new CorrelationId());
+          router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
+          // Path-less routes on purpose: a route with a path would prefix the metrics route label.
+          router.route().handler(under("/v1/", new ApiKeyAuth<Channel>("X-Api-Key", services.channelKeys())));
+          router.route().handler(under("/admin/", new ApiKeyAuth<String>("X-Admin-Key", services.adminKeys())));
+          return OpenApiRoutes.load(vertx, router, contract).map(ops -> {
+            ops.operation("getAtp", new GetAtpHandler(services.inventory(), services.reservations(),
+                services.inventoryFeed()));
+            ops.operation("liveness", rc -> Responses.json(rc, 200, LIVE));
+            ops.operation("readiness", new ReadinessHandler(services.readiness()));
+            ops.operation("metrics", PrometheusScrapingHandler.create(services.registry()));
+            ops.operation("getOpenApi", rc -> rc.response().putHeader("Content-Type", "application/yaml")
+                .end(services.openApiYaml()));
+            ops.remainingNotImplemented();
+            router.route().failureHandler(errors);
+            router.errorHandler(404, errors);
+            router.errorHandler(405, errors);
+            router.errorHandler(413, errors);
+            router.errorHandler(500, errors);
+            return router;
+          });
+        });
+  }
+
+  private static Handler<RoutingContext> under(String prefix, Handler<RoutingContext> handler) {
+    return rc -> {
+      if (rc.normalizedPath().startsWith(prefix)) {
+        handler.handle(rc);
+      } else {
+        rc.next();
+      }
+    };
+  }
+
+  /** What the routes of every HTTP instance share: read models, key tables, health, metrics. */
+  record Services(io.tidegate.config.GatewayConfig config, io.tidegate.atp.InventoryReadModel inventory,
+                  io.tidegate.atp.ReservationBook reservations, io.tidegate.atp.FeedStatus inventoryFeed,
+                  ApiKeys<Channel> channelKeys, ApiKeys<String> adminKeys, HealthChecks readiness,
+                  PrometheusMeterRegistry registry, Buffer openApiYaml,
+                  io.vertx.core.json.JsonObject routerDocument) {
+  }
+}

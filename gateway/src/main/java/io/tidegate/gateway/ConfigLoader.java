@@ -1,0 +1,223 @@
+package io.tidegate.gateway;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tidegate.config.AdminSettings;
+import io.tidegate.config.AtpSettings;
+import io.tidegate.config.ChannelSettings;
+import io.tidegate.config.ConfigException;
+import io.tidegate.config.ErpSettings;
+import io.tidegate.config.GatewayConfig;
+import io.tidegate.config.HttpSettings;
+import io.tidegate.config.KafkaSettings;
+import io.tidegate.config.PostgresSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the configuration once at start-up: built-in defaults, then the YAML file, then
+ * {@code TIDEGATE_*} environment variables, into validated immutable records. Unknown keys, wrong
+ * types and bad values fail with a message naming the key, the value and what was expected.
+ */
+public final class ConfigLoader {
+
+  private static final String DEFAULTS = "tidegate-defaults.yaml";
+  /** Maps whose keys are the operator's own (channel names, client properties). */
+  private static final List<String> FREE_MAPS = List.of("channels", "kafka.properties");
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private ConfigLoader() {
+  }
+
+  public static GatewayConfig load(Path file, Map<String, String> env) {
+    Map<String, Object> tree = defaults();
+    if (file != null) {
+      if (!Files.isRegularFile(file)) {
+        throw new ConfigException("configuration file '" + file + "' does not exist (set TIDEGATE_CONFIG or --config)");
+      }
+      merge(tree, read(file), "");
+    }
+    applyEnv(tree, env, "");
+    return build(tree);
+  }
+
+  /** The file named by {@code --config}, else {@code TIDEGATE_CONFIG}, else {@code config/tidegate.yaml} if present. */
+  public static Path locate(String[] args, Map<String, String> env) {
+    for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals("--config")) {
+        return Path.of(args[i + 1]);
+      }
+    }
+    if (env.get("TIDEGATE_CONFIG") != null) {
+      return Path.of(env.get("TIDEGATE_CONFIG"));
+    }
+    Path local = Path.of("config", "tidegate.yaml");
+    return Files.isRegularFile(local) ? local : null;
+  }
+
+  private static Map<String, Object> defaults() {
+    try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(DEFAULTS)) {
+      return YAML.readValue(in, new TypeReference<LinkedHashMap<String, Object>>() { });
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("built-in defaults " + DEFAULTS + " are unreadable", e);
+    }
+  }
+
+  private static Map<String, Object> read(Path file) {
+    try {
+      Map<String, Object> tree = YAML.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() { });
+      return tree == null ? new LinkedHashMap<>() : tree;
+    } catch (IOException e) {
+      throw new ConfigException("configuration file '" + file + "' is not valid YAML: "
+          + e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void merge(Map<String, Object> base, Map<String, Object> over, String prefix) {
+    for (Map.Entry<String, Object> e : over.entrySet()) {
+      String key = prefix + e.getKey();
+      if (!base.containsKey(e.getKey())) {
+        throw new ConfigException("invalid configuration: unknown key '" + key + "' (known keys at this level: "
+            + String.join(", ", base.keySet()) + ")");
+      }
+      Object current = base.get(e.getKey());
+      if (current instanceof Map && e.getValue() instanceof Map && !FREE_MAPS.contains(key)) {
+        merge((Map<String, Object>) current, (Map<String, Object>) e.getValue(), key + ".");
+      } else {
+        base.put(e.getKey(), e.getValue());
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void applyEnv(Map<String, Object> tree, Map<String, String> env, String prefix) {
+    for (Map.Entry<String, Object> e : tree.entrySet()) {
+      String key = prefix + e.getKey();
+      if (FREE_MAPS.contains(key)) {
+        continue;
+      }
+      if (e.getValue() instanceof Map) {
+        applyEnv((Map<String, Object>) e.getValue(), env, key + ".");
+      } else if (!(e.getValue() instanceof List)) {
+        String value = env.get(envName(key));
+        if (value != null) {
+          e.setValue(value);
+        }
+      }
+    }
+  }
+
+  /** One line for the start-up log, with every secret masked. */
+  public static String describe(GatewayConfig c) {
+    Map<String, String> kafkaProps = new LinkedHashMap<>();
+    c.kafka().properties().forEach((k, v) -> kafkaProps.put(k, isSecret(k) ? "****" : v));
+    return "http=" + c.http() + " kafka=[bootstrapServers=" + c.kafka().bootstrapServers() + ", properties="
+        + kafkaProps + "] " + c.postgres() + " " + c.atp() + " " + c.erp() + " channels="
+        + c.channels().stream().map(ch -> ch.name() + "(" + ch.apiKeyHashes().size() + " key(s))").toList()
+        + " admin=(" + c.admin().apiKeyHashes().size() + " key(s))";
+  }
+
+  private static boolean isSecret(String key) {
+    String k = key.toLowerCase();
+    return k.contains("password") || k.contains("jaas") || k.contains("secret") || k.contains("key");
+  }
+
+  /** {@code kafka.bootstrapServers} → {@code TIDEGATE_KAFKA_BOOTSTRAP_SERVERS}. */
+  static String envName(String key) {
+    return "TIDEGATE_" + key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase();
+  }
+
+  private static GatewayConfig build(Map<String, Object> root) {
+    Node n = new Node(root, "");
+    Node http = n.node("http");
+    Node kafka = n.node("kafka");
+    Node pg = n.node("postgres");
+    Node atp = n.node("atp");
+    List<ChannelSettings> channels = new ArrayList<>();
+    Node channelsNode = n.node("channels");
+    for (String name : channelsNode.keys()) {
+      channels.add(new ChannelSettings(name, channelsNode.node(name).strings("apiKeyHashes")));
+    }
+    return new GatewayConfig(
+        new HttpSettings(http.string("host"), http.integer("port"), http.integer("instances"),
+            http.integer("bodyLimitBytes"), http.integer("idleTimeoutSeconds"), http.integer("maxHeaderSizeBytes"),
+            http.integer("acceptBacklog")),
+        new KafkaSettings(kafka.string("bootstrapServers"), kafka.string("clientId"),
+            kafka.string("readModelGroupPrefix"), kafka.integer("sendTimeoutMs"), kafka.stringMap("properties")),
+        new PostgresSettings(pg.string("host"), pg.integer("port"), pg.string("database"), pg.string("user"),
+            pg.string("password"), pg.integer("poolSize"), pg.integer("maxWaitQueue"), pg.integer("connectTimeoutMs")),
+        new AtpSettings(atp.integer("staleAfterSeconds"), atp.integer("lagCheckIntervalMs")),
+        new ErpSettings(n.node("erp").string("baseUrl")),
+        new AdminSettings(n.node("admin").strings("apiKeyHashes")),
+        channels);
+  }
+
+  /** Typed access to one level of the tree, with errors that name the full key. */
+  private record Node(Map<String, Object> map, String path) {
+
+    String key(String name) {
+      return path.isEmpty() ? name : path + "." + name;
+    }
+
+    @SuppressWarnings("unchecked")
+    Node node(String name) {
+      Object v = map.get(name);
+      if (v == null) {
+        return new Node(Map.of(), key(name));
+      }
+      if (!(v instanceof Map)) {
+        throw ConfigException.invalid(key(name), v, "a mapping of keys to values");
+      }
+      return new Node((Map<String, Object>) v, key(name));
+    }
+
+    List<String> keys() {
+      return List.copyOf(map.keySet());
+    }
+
+    String string(String name) {
+      Object v = map.get(name);
+      if (v instanceof Map || v instanceof List) {
+        throw ConfigException.invalid(key(name), v, "a single value");
+      }
+      return v == null ? null : v.toString();
+    }
+
+    int integer(String name) {
+      String v = string(name);
+      try {
+        return Integer.parseInt(v == null ? "" : v.trim());
+      } catch (NumberFormatException e) {
+        throw ConfigException.invalid(key(name), v, "an integer");
+      }
+    }
+
+    List<String> strings(String name) {
+      Object v = map.get(name);
+      if (v == null) {
+        return List.of();
+      }
+      if (!(v instanceof List<?> list)) {
+        throw ConfigException.invalid(key(name), v, "a list");
+      }
+      return list.stream().map(String::valueOf).toList();
+    }
+
+    Map<String, String> stringMap(String name) {
+      Node inner = node(name);
+      Map<String, String> out = new LinkedHashMap<>();
+      for (String k : inner.keys()) {
+        out.put(k, inner.string(k));
+      }
+      return out;
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.tidegate.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidegate.config.ConfigException;
+import io.tidegate.config.GatewayConfig;
+import io.tidegate.dev.TestStack;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void theRepositoryConfigLoadsWithTheDevelopmentDefaults() {
+    GatewayConfig c = ConfigLoader.load(TestStack.repoConfig(), Map.of());
+    assertEquals(8080, c.http().port());
+    assertEquals("127.0.0.1:9092", c.kafka().bootstrapServers());
+    assertEquals(5432, c.postgres().port());
+    assertEquals("tidegate", c.postgres().database());
+    assertEquals(262_144, c.http().bodyLimitBytes());
+    assertEquals(2, c.channels().size());
+  }
+
+  @Test
+  void environmentVariablesOverrideTheFile() {
+    GatewayConfig c = ConfigLoader.load(TestStack.repoConfig(),
+        Map.of("TIDEGATE_HTTP_PORT", "9999", "TIDEGATE_KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092"));
+    assertEquals(9999, c.http().port());
+    assertEquals("k1:9092,k2:9092", c.kafka().bootstrapServers());
+  }
+
+  @Test
+  void aBadValueNamesTheKeyTheValueAndWhatWasExpected() throws IOException {
+    ConfigException e = assertThrows(ConfigException.class, () -> load("http:\n  port: 70000\n"));
+    assertTrue(e.getMessage().contains("http.port"), e.getMessage());
+    assertTrue(e.getMessage().contains("70000"), e.getMessage());
+    assertTrue(e.getMessage().contains("0 to 65535"), e.getMessage());
+
+    ConfigException notANumber = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(TestStack.repoConfig(), Map.of("TIDEGATE_ATP_STALE_AFTER_SECONDS", "soon")));
+    assertTrue(notANumber.getMessage().contains("atp.staleAfterSeconds") && notANumber.getMessage().contains("soon"),
+        notANumber.getMessage());
+  }
+
+  @Test
+  void anUnknownKeyIsRejectedRatherThanIgnored() {
+    ConfigException e = assertThrows(ConfigException.class, () -> load("http:\n  prot: 8080\n"));
+    assertTrue(e.getMessage().contains("http.prot"), e.getMessage());
+  }
+
+  @Test
+  void aPlainTextApiKeyInsteadOfAHashIsRejectedWithoutEchoingIt() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> load("channels:\n  shop:\n    apiKeyHashes: [my-very-secret-plain-key]\n"));
+    assertTrue(e.getMessage().contains("channels.shop.apiKeyHashes"), e.getMessage());
+    assertFalse(e.getMessage().contains("my-very-secret-plain-key"), e.getMessage());
+  }
+
+  @Test
+  void brokenYamlAndMissingFilesFailClearly() throws IOException {
+    ConfigException yaml = assertThrows(ConfigException.class, () -> load("http: [unclosed\n"));
+    assertTrue(yaml.getMessage().contains("not valid YAML"), yaml.getMessage());
+    ConfigException missing = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(tmp.resolve("nope.yaml"), Map.of()));
+    assertTrue(missing.getMessage().contains("nope.yaml"), missing.getMessage());
+  }
+
+  @Test
+  void theStartUpDescriptionMasksSecrets() throws IOException {
+    Path file = tmp.resolve("c.yaml");
+    Files.writeString(file, Files.readString(TestStack.repoConfig())
+        .replace("properties: {}", "properties:\n    sasl.jaas.config: \"user=x password=hunter2\""));
+    String described = ConfigLoader.describe(ConfigLoader.load(file,
+        Map.of("TIDEGATE_POSTGRES_PASSWORD", "s3cr3t-pw")));
+    assertFalse(described.contains("s3cr3t-pw"), described);
+    assertFalse(described.contains("hunter2"), described);
+    assertTrue(described.contains("****"), described);
+  }
+
+  @Test
+  void environmentNamesFollowTheKeyPath() {
+    assertEquals("TIDEGATE_KAFKA_BOOTSTRAP_SERVERS", ConfigLoader.envName("kafka.bootstrapServers"));
+    assertEquals("TIDEGATE_HTTP_PORT", ConfigLoader.envName("http.port"));
+  }
+
+  private GatewayConfig load(String overlay) throws IOException {
+    Path file = tmp.resolve("overlay.yaml");
+    Files.writeString(file, overlay + (overlay.contains("channels") ? "" : channels()));
+    return ConfigLoader.load(file, Map.of());
+  }
+
+  private static String channels() {
+    return "channels:\n  shop:\n    apiKeyHashes: [sha256:" + "a".repeat(64) + "]\n"
+        + "admin:\n  apiKeyHashes: [sha256:" + "b".repeat(64) + "]\n";
+  }
+}

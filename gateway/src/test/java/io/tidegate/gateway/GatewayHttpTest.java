@@ -1,0 +1,155 @@
+package io.tidegate.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidegate.dev.Eventually;
+import io.tidegate.dev.Http;
+import io.tidegate.dev.Http.Answer;
+import io.tidegate.dev.TestStack;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The cross-cutting HTTP contract, seen from outside: auth, errors, limits, health, metrics. */
+class GatewayHttpTest {
+
+  private static final String KEY = "X-Api-Key";
+  private static final String WEBSHOP = "dev-webshop-key";
+  private static GatewayApp app;
+  private static Http http;
+
+  @BeforeAll
+  static void start() {
+    app = GatewayApp.start(TestStack.get().config()).await();
+    http = new Http(app.port());
+  }
+
+  @AfterAll
+  static void stop() {
+    app.stop().await();
+  }
+
+  @Test
+  void livenessAnswersAndEveryResponseCarriesACorrelationId() {
+    Answer generated = http.get("/health/live");
+    assertEquals(200, generated.status());
+    assertNotNull(generated.header("X-Correlation-Id"));
+    Answer echoed = http.get("/health/live", "X-Correlation-Id", "trace-abc-123");
+    assertEquals("trace-abc-123", echoed.header("X-Correlation-Id"));
+    Answer hostile = http.get("/health/live", "X-Correlation-Id", "bad value\twith spaces");
+    assertFalse(hostile.header("X-Correlation-Id").contains(" "));
+  }
+
+  @Test
+  void readinessChecksKafkaPostgresAndTheInventoryFeed() {
+    Answer ready = Eventually.await(Duration.ofSeconds(30), "/health/ready = 200",
+        () -> http.get("/health/ready"), a -> a.status() == 200);
+    JsonArray checks = ready.json().getJsonArray("checks");
+    assertEquals(3, checks.size(), ready.body());
+    for (Object check : checks) {
+      assertEquals("UP", ((JsonObject) check).getString("status"), ready.body());
+    }
+  }
+
+  @Test
+  void aMissingOrUnknownKeyIs401ProblemJson() {
+    for (Answer a : new Answer[] {
+        http.get("/v1/atp/SKU-0001"),
+        http.get("/v1/atp/SKU-0001", KEY, "not-a-key"),
+        http.get("/v1/atp/SKU-0001", KEY, "dev-admin-key")}) {
+      assertProblem(a, 401, "UNAUTHORIZED");
+    }
+  }
+
+  @Test
+  void dotSegmentsCannotSkipAuthentication() {
+    Answer a = http.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + app.port() + "/health/../v1/atp/SKU-0001")).GET());
+    assertProblem(a, 401, "UNAUTHORIZED");
+  }
+
+  @Test
+  void anUnknownSkuIs404ProblemJson() {
+    Answer a = http.get("/v1/atp/SKU-NOPE-404", KEY, WEBSHOP, "X-Correlation-Id", "c-404");
+    assertProblem(a, 404, "NOT_FOUND");
+    assertEquals("c-404", a.json().getString("correlationId"));
+    assertTrue(a.json().getString("detail").contains("SKU-NOPE-404"));
+  }
+
+  @Test
+  void aPathParameterThatBreaksTheSchemaIs400WithAPointer() {
+    Answer a = http.get("/v1/atp/" + "X".repeat(80), KEY, WEBSHOP);
+    assertProblem(a, 400, "VALIDATION_FAILED");
+    assertFalse(a.json().getJsonArray("errors").isEmpty(), a.body());
+  }
+
+  @Test
+  void aBodyThatBreaksTheSchemaIs400WithAPointerPerBadField() {
+    Answer a = http.post("/v1/atp:check", "application/json",
+        "{\"lines\":[{\"sku\":\"SKU-0001\",\"quantity\":-1},{\"quantity\":2}]}", KEY, WEBSHOP);
+    assertProblem(a, 400, "VALIDATION_FAILED");
+    JsonArray errors = a.json().getJsonArray("errors");
+    assertTrue(errors.size() >= 2, a.body());
+    String all = errors.encode();
+    assertTrue(all.contains("/lines/0/quantity"), a.body());
+    assertTrue(all.contains("/lines/1"), a.body());
+  }
+
+  @Test
+  void malformedJsonIs400() {
+    assertProblem(http.post("/v1/atp:check", "application/json", "{\"lines\": [", KEY, WEBSHOP),
+        400, "VALIDATION_FAILED");
+  }
+
+  @Test
+  void aWrongContentTypeIs415() {
+    assertProblem(http.post("/v1/atp:check", "text/plain", "lines", KEY, WEBSHOP), 415, "UNSUPPORTED_MEDIA_TYPE");
+  }
+
+  @Test
+  void aBodyOverTheLimitIs413() {
+    String big = "{\"lines\":[{\"sku\":\"" + "A".repeat(300 * 1024) + "\",\"quantity\":1}]}";
+    assertProblem(http.post("/v1/atp:check", "application/json", big, KEY, WEBSHOP), 413, "PAYLOAD_TOO_LARGE");
+  }
+
+  @Test
+  void anUnknownPathIs404ProblemJson() {
+    assertProblem(http.get("/nothing/here"), 404, "NOT_FOUND");
+  }
+
+  @Test
+  void theOpenApiDocumentIsServed() {
+    Answer a = http.get("/openapi.yaml");
+    assertEquals(200, a.status());
+    assertTrue(a.body().contains("openapi: 3.1"), a.body().substring(0, Math.min(200, a.body().length())));
+  }
+
+  @Test
+  void httpMetricsAreLabelledByRouteTemplateNeverByRawPath() {
+    http.get("/v1/atp/SKU-METRIC-1", KEY, WEBSHOP);
+    http.get("/v1/atp/SKU-METRIC-2", KEY, WEBSHOP);
+    Answer metrics = http.get("/metrics");
+    assertEquals(200, metrics.status());
+    String httpLines = metrics.body().lines().filter(l -> l.startsWith("vertx_http_server"))
+        .collect(java.util.stream.Collectors.joining("\n"));
+    assertTrue(metrics.body().contains("route=\"/v1/atp/{sku}\""), "no route-template label in /metrics:\n" + httpLines);
+    assertFalse(metrics.body().contains("SKU-METRIC-1"), "a raw path leaked into a metric label");
+  }
+
+  static void assertProblem(Answer a, int status, String code) {
+    assertEquals(status, a.status(), a.body());
+    assertEquals("application/problem+json", a.header("Content-Type"));
+    JsonObject body = a.json();
+    assertEquals(status, body.getInteger("status"));
+    assertEquals(code, body.getString("code"));
+    assertNotNull(body.getString("title"));
+    assertNotNull(body.getString("type"));
+    assertNotNull(a.header("X-Correlation-Id"));
+  }
+}

@@ -1,0 +1,162 @@
+package io.tidegate.gateway;
+
+import static io.tidegate.gateway.GatewayHttpTest.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidegate.dev.DemoData;
+import io.tidegate.dev.Eventually;
+import io.tidegate.dev.Http;
+import io.tidegate.dev.Http.Answer;
+import io.tidegate.dev.TestStack;
+import io.tidegate.schemas.Topics;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The first slice end to end: position events published to the real broker become ATP answers;
+ * out-of-date and duplicate events are ignored; poison records go to the feed's DLQ and the
+ * consumer keeps going.
+ */
+class InventoryFeedTest {
+
+  private static final Duration DEADLINE = Duration.ofSeconds(20);
+  private static GatewayApp app;
+  private static Http http;
+
+  @BeforeAll
+  static void start() {
+    app = GatewayApp.start(TestStack.get().config()).await();
+    http = new Http(app.port());
+  }
+
+  @AfterAll
+  static void stop() {
+    app.stop().await();
+  }
+
+  @Test
+  void aPublishedPositionIsServedWithTheContractFields() throws Exception {
+    String sku = uniqueSku();
+    publish(position(sku, "DC1", 3, 120, 10, 2, 5).put("inTransit", new JsonArray()
+        .add(new JsonObject().put("quantity", 50).put("expectedDate", "2026-12-01"))));
+    publish(position(sku, "DC2", 1, 40, 0, 0, 5));
+
+    JsonObject atp = awaitAtp(sku, body -> body.getJsonArray("locations").size() == 2);
+    JsonObject dc1 = atp.getJsonArray("locations").getJsonObject(0);
+    assertEquals("DC1", dc1.getString("location"));
+    assertEquals(120, dc1.getInteger("onHand"));
+    assertEquals(10, dc1.getInteger("allocated"));
+    assertEquals(0, dc1.getInteger("reserved"));
+    assertEquals(2, dc1.getInteger("damaged"));
+    assertEquals(5, dc1.getInteger("safetyStock"));
+    assertEquals(50, dc1.getInteger("inTransit"));
+    assertEquals(103, dc1.getInteger("available"), "120 - 10 - 0 - 2 - 5");
+    JsonObject total = atp.getJsonObject("total");
+    assertEquals(160, total.getInteger("onHand"));
+    assertEquals(103 + 35, total.getInteger("available"));
+    assertTrue(atp.containsKey("asOf") && atp.containsKey("stale"), atp.encode());
+
+    Answer onlyDc2 = http.get("/v1/atp/" + sku + "?location=DC2", "X-Api-Key", "dev-webshop-key");
+    assertEquals(200, onlyDc2.status());
+    assertEquals(1, onlyDc2.json().getJsonArray("locations").size());
+    assertEquals(35, onlyDc2.json().getJsonObject("total").getInteger("available"));
+    assertProblem(http.get("/v1/atp/" + sku + "?location=DC9", "X-Api-Key", "dev-webshop-key"), 404, "NOT_FOUND");
+  }
+
+  @Test
+  void anOlderOrDuplicateSequenceNeverOverwritesANewerOne() throws Exception {
+    String sku = uniqueSku();
+    publish(position(sku, "DC1", 5, 100, 0, 0, 0));
+    publish(position(sku, "DC1", 4, 999, 0, 0, 0)); // late, older
+    publish(position(sku, "DC1", 5, 777, 0, 0, 0)); // duplicate sequence
+    publish(position(sku, "DC1", 6, 60, 0, 0, 0)); // newer: marks the end of the batch
+    JsonObject atp = awaitAtp(sku, body -> body.getJsonArray("locations").getJsonObject(0).getLong("sequence") == 6);
+    assertEquals(60, atp.getJsonArray("locations").getJsonObject(0).getInteger("onHand"));
+
+    publish(position(sku, "DC1", 2, 5, 0, 0, 0)); // out of order after the newest
+    String marker = uniqueSku();
+    publish(position(marker, "DC1", 1, 1, 0, 0, 0));
+    awaitAtp(marker, body -> true); // the consumer has gone past the stale record
+    assertEquals(60, awaitAtp(sku, body -> true).getJsonArray("locations").getJsonObject(0).getInteger("onHand"));
+  }
+
+  @Test
+  void aPoisonRecordGoesToTheDlqAndTheConsumerKeepsGoing() throws Exception {
+    String badKey = "poison-" + UUID.randomUUID();
+    TestStack.get().producer().send(new ProducerRecord<>(Topics.INVENTORY_POSITIONS, badKey,
+        "{not json".getBytes(StandardCharsets.UTF_8))).get();
+    String schemaBreaker = uniqueSku();
+    publish(position(schemaBreaker, "DC1", 1, -5, 0, 0, 0)); // negative onHand breaks the schema
+    String after = uniqueSku();
+    publish(position(after, "DC1", 1, 42, 0, 0, 0));
+
+    assertEquals(42, awaitAtp(after, body -> true).getJsonArray("locations").getJsonObject(0).getInteger("onHand"));
+    assertProblem(http.get("/v1/atp/" + schemaBreaker, "X-Api-Key", "dev-webshop-key"), 404, "NOT_FOUND");
+
+    List<ConsumerRecord<String, byte[]>> dlq = readDlq(2, badKey, schemaBreaker + "@DC1");
+    for (ConsumerRecord<String, byte[]> r : dlq) {
+      assertTrue(r.headers().lastHeader("dlq.reason") != null, "DLQ record without a reason");
+      assertEquals(Topics.INVENTORY_POSITIONS,
+          new String(r.headers().lastHeader("dlq.source.topic").value(), StandardCharsets.UTF_8));
+    }
+  }
+
+  private static List<ConsumerRecord<String, byte[]>> readDlq(int expected, String... keys) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", TestStack.get().kafka().bootstrapServers());
+    p.put("group.id", "dlq-reader-" + UUID.randomUUID());
+    p.put("auto.offset.reset", "earliest");
+    List<String> wanted = List.of(keys);
+    List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
+        new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(Topics.dlqOf(Topics.INVENTORY_POSITIONS)));
+      Eventually.await(DEADLINE, expected + " DLQ records for " + wanted, () -> {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+          if (wanted.contains(r.key())) {
+            found.add(r);
+          }
+        });
+        return found.size();
+      }, n -> n >= expected);
+    }
+    return found;
+  }
+
+  private static JsonObject awaitAtp(String sku, java.util.function.Predicate<JsonObject> done) {
+    return Eventually.await(DEADLINE, "ATP of " + sku, () -> http.get("/v1/atp/" + sku, "X-Api-Key", "dev-webshop-key"),
+        a -> a.status() == 200 && done.test(a.json())).json();
+  }
+
+  static String uniqueSku() {
+    return "T-" + UUID.randomUUID().toString().substring(0, 18);
+  }
+
+  static JsonObject position(String sku, String location, long sequence, int onHand, int allocated, int damaged,
+                             int safetyStock) {
+    return new JsonObject().put("sku", sku).put("location", location).put("sequence", sequence)
+        .put("onHand", onHand).put("allocated", allocated).put("damaged", damaged).put("safetyStock", safetyStock)
+        .put("inTransit", new JsonArray());
+  }
+
+  static void publish(JsonObject position) throws Exception {
+    String key = position.getString("sku") + "@" + position.getString("location");
+    TestStack.get().producer().send(new ProducerRecord<>(Topics.INVENTORY_POSITIONS, key,
+        DemoData.envelope("InventoryPositionChanged", position, "test-" + key))).get();
+  }
+}

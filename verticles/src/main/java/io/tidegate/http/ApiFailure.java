@@ -1,0 +1,124 @@
+package io.tidegate.http;
+
+import java.util.List;
+
+/**
+ * A failure a client is meant to see. Handlers fail their future (or the routing context) with
+ * one of the subclasses; {@link ErrorHandler} is the only place that turns them into
+ * {@code application/problem+json}. The stable {@code code} is part of the public contract.
+ */
+public abstract class ApiFailure extends RuntimeException {
+
+  /** One bad field: an RFC 6901 JSON pointer into the request and what is wrong with it. */
+  public record FieldError(String pointer, String message) {
+  }
+
+  private final int status;
+  private final String code;
+  private final String title;
+  private final List<FieldError> errors;
+  private final long retryAfterSeconds;
+
+  protected ApiFailure(int status, String code, String title, String detail, List<FieldError> errors,
+                       long retryAfterSeconds) {
+    super(detail, null, false, false);
+    this.status = status;
+    this.code = code;
+    this.title = title;
+    this.errors = List.copyOf(errors);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  public String detail() {
+    return getMessage();
+  }
+
+  public List<FieldError> errors() {
+    return errors;
+  }
+
+  /** Seconds for the {@code Retry-After} header, or 0 for none. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
+  }
+
+  public static final class Unauthorized extends ApiFailure {
+    public Unauthorized(String detail) {
+      super(401, "UNAUTHORIZED", "Unauthorized", detail, List.of(), 0);
+    }
+  }
+
+  public static final class ValidationFailed extends ApiFailure {
+    public ValidationFailed(String detail, List<FieldError> errors) {
+      super(400, "VALIDATION_FAILED", "Request validation failed", detail, errors, 0);
+    }
+
+    public ValidationFailed(String pointer, String message) {
+      this(message, List.of(new FieldError(pointer, message)));
+    }
+  }
+
+  public static final class NotFound extends ApiFailure {
+    public NotFound(String detail) {
+      super(404, "NOT_FOUND", "Not found", detail, List.of(), 0);
+    }
+  }
+
+  public static final class MethodNotAllowed extends ApiFailure {
+    public MethodNotAllowed(String detail) {
+      super(405, "METHOD_NOT_ALLOWED", "Method not allowed", detail, List.of(), 0);
+    }
+  }
+
+  public static final class PayloadTooLarge extends ApiFailure {
+    public PayloadTooLarge(long limitBytes) {
+      super(413, "PAYLOAD_TOO_LARGE", "Payload too large",
+          "The request body exceeds the limit of " + limitBytes + " bytes", List.of(), 0);
+    }
+  }
+
+  public static final class UnsupportedMediaType extends ApiFailure {
+    public UnsupportedMediaType(String contentType) {
+      super(415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type",
+          "Content-Type must be application/json, got '" + contentType + "'", List.of(), 0);
+    }
+  }
+
+  public static final class RateLimited extends ApiFailure {
+    public RateLimited(String detail, long retryAfterSeconds) {
+      super(429, "RATE_LIMITED", "Too many requests", detail, List.of(), retryAfterSeconds);
+    }
+  }
+
+  public static final class Overloaded extends ApiFailure {
+    public Overloaded(String detail, long retryAfterSeconds) {
+      super(503, "OVERLOADED", "Overloaded", detail, List.of(), retryAfterSeconds);
+    }
+  }
+
+  public static final class DependencyUnavailable extends ApiFailure {
+    public DependencyUnavailable(String detail, long retryAfterSeconds) {
+      super(503, "DEPENDENCY_UNAVAILABLE", "Dependency unavailable", detail, List.of(), retryAfterSeconds);
+    }
+  }
+
+  /** An operation of the OpenAPI document that this build does not serve yet. */
+  public static final class NotImplemented extends ApiFailure {
+    public NotImplemented(String operationId) {
+      super(501, "NOT_IMPLEMENTED", "Not implemented",
+          "Operation '" + operationId + "' is in the contract but not served by this version", List.of(), 0);
+    }
+  }
+}

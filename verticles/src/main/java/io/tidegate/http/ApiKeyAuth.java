@@ -1,0 +1,34 @@
+package io.tidegate.http;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Authenticates a request by its API key header and stores the principal on the context; a missing
+ * or unknown key fails with 401 before validation or any handler runs.
+ */
+public final class ApiKeyAuth<P> implements Handler<RoutingContext> {
+
+  private static final String KEY = "tidegate.principal";
+
+  private final String header;
+  private final ApiKeys<P> keys;
+
+  public ApiKeyAuth(String header, ApiKeys<P> keys) {
+    this.header = header;
+    this.keys = keys;
+  }
+
+  @Override
+  public void handle(RoutingContext rc) {
+    keys.lookup(rc.request().getHeader(header)).ifPresentOrElse(principal -> {
+      rc.put(KEY, principal);
+      rc.next();
+    }, () -> rc.fail(new ApiFailure.Unauthorized("Missing or unknown " + header + " header")));
+  }
+
+  /** The channel that made this /v1 request. */
+  public static Channel channel(RoutingContext rc) {
+    return rc.get(KEY);
+  }
+}

@@ -1,0 +1,54 @@
+package io.tidegate.http;
+
+import io.tidegate.config.HttpSettings;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * One HTTP listener instance. The gateway deploys one per core; they share the port and the
+ * injected read models, and each builds its own router.
+ */
+public final class HttpServerVerticle extends VerticleBase {
+
+  private final HttpSettings settings;
+  private final int port;
+  private final Function<Vertx, Future<Router>> routerFactory;
+  private HttpServer server;
+
+  public HttpServerVerticle(HttpSettings settings, int port, Function<Vertx, Future<Router>> routerFactory) {
+    this.settings = settings;
+    this.port = port;
+    this.routerFactory = routerFactory;
+  }
+
+  @Override
+  public Future<?> start() {
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(settings.host())
+        .setPort(port)
+        .setIdleTimeout(settings.idleTimeoutSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setMaxHeaderSize(settings.maxHeaderSizeBytes())
+        .setMaxInitialLineLength(8192)
+        .setAcceptBacklog(settings.acceptBacklog())
+        .setCompressionSupported(false);
+    return routerFactory.apply(vertx)
+        .compose(router -> vertx.createHttpServer(options).requestHandler(router).listen())
+        .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.shutdown();
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+}

@@ -1,0 +1,33 @@
+package io.tidegate.atp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class FeedStatusTest {
+
+  private final AtomicLong now = new AtomicLong(1_000_000);
+  private final FeedStatus status = new FeedStatus(30_000, now::get);
+
+  @Test
+  void aModelNeverInSyncIsStale() {
+    assertTrue(status.stale());
+    assertFalse(status.everInSync());
+  }
+
+  @Test
+  void freshWithinTheBoundAndStaleAfterIt() {
+    status.markInSync();
+    assertEquals(Instant.ofEpochMilli(1_000_000), status.asOf());
+    now.addAndGet(30_000);
+    assertFalse(status.stale());
+    now.addAndGet(1);
+    assertTrue(status.stale());
+    status.markInSync();
+    assertFalse(status.stale());
+  }
+}
