@@ -1,6 +1,7 @@
 package io.tidegate.gateway;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tidegate.atp.CheckAtpHandler;
 import io.tidegate.atp.GetAtpHandler;
 import io.tidegate.http.ApiKeyAuth;
 import io.tidegate.http.ApiKeys;
@@ -20,6 +21,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.tidegate.ops.ReadinessHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
+import java.time.Clock;
 
 /**
  * The router of one HTTP verticle instance: cross-cutting handlers first (correlation id, body
@@ -49,6 +51,8 @@ final class ApiRoutes {
           return OpenApiRoutes.load(vertx, router, contract).map(ops -> {
             ops.operation("getAtp", new GetAtpHandler(services.inventory(), services.reservations(),
                 services.inventoryFeed()));
+            ops.operation("checkAtp", new CheckAtpHandler(services.inventory(), services.reservations(),
+                services.inventoryFeed(), Clock.systemUTC()));
             ops.operation("liveness", rc -> Responses.json(rc, 200, LIVE));
             ops.operation("readiness", new ReadinessHandler(services.readiness()));
             ops.operation("metrics", PrometheusScrapingHandler.create(services.registry()));

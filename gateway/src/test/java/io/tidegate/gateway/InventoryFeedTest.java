@@ -79,6 +79,38 @@ class InventoryFeedTest {
   }
 
   @Test
+  void anAtpCheckPromisesFromTheReadModelAndNamesUnknownSkus() throws Exception {
+    String sku = uniqueSku();
+    publish(position(sku, "DC1", 1, 30, 0, 0, 0).put("inTransit", new JsonArray()
+        .add(new JsonObject().put("quantity", 50).put("expectedDate", "2026-11-26"))));
+    publish(position(sku, "DC2", 1, 45, 0, 0, 0));
+    awaitAtp(sku, body -> body.getJsonArray("locations").size() == 2);
+
+    Answer check = http.post("/v1/atp:check", "application/json", new JsonObject()
+        .put("requestedDate", "2026-11-27")
+        .put("lines", new JsonArray()
+            .add(new JsonObject().put("sku", sku).put("quantity", 80))
+            .add(new JsonObject().put("sku", sku).put("quantity", 500))
+            .add(new JsonObject().put("sku", sku).put("quantity", 5).put("location", "DC2"))).encode(),
+        "X-Api-Key", "dev-webshop-key");
+    assertEquals(200, check.status(), check.body());
+    JsonArray lines = check.json().getJsonArray("lines");
+    assertEquals("AVAILABLE", lines.getJsonObject(0).getString("status"));
+    assertEquals(new JsonArray().add(new JsonObject().put("location", "DC1").put("quantity", 80)),
+        lines.getJsonObject(0).getJsonArray("shipFrom"));
+    assertEquals("PARTIAL", lines.getJsonObject(1).getString("status"));
+    assertEquals(125, lines.getJsonObject(1).getInteger("promised"));
+    assertEquals("DC2", lines.getJsonObject(2).getJsonArray("shipFrom").getJsonObject(0).getString("location"));
+    assertEquals("2026-11-27", check.json().getString("requestedDate"));
+
+    Answer unknown = http.post("/v1/atp:check", "application/json",
+        "{\"lines\":[{\"sku\":\"" + sku + "\",\"quantity\":1},{\"sku\":\"NOPE-1\",\"quantity\":1}]}",
+        "X-Api-Key", "dev-webshop-key");
+    assertProblem(unknown, 404, "NOT_FOUND");
+    assertEquals("/lines/1/sku", unknown.json().getJsonArray("errors").getJsonObject(0).getString("pointer"));
+  }
+
+  @Test
   void anOlderOrDuplicateSequenceNeverOverwritesANewerOne() throws Exception {
     String sku = uniqueSku();
     publish(position(sku, "DC1", 5, 100, 0, 0, 0));

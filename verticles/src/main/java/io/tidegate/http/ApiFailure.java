@@ -72,7 +72,11 @@ public abstract class ApiFailure extends RuntimeException {
 
   public static final class NotFound extends ApiFailure {
     public NotFound(String detail) {
-      super(404, "NOT_FOUND", "Not found", detail, List.of(), 0);
+      this(detail, List.of());
+    }
+
+    public NotFound(String detail, List<FieldError> errors) {
+      super(404, "NOT_FOUND", "Not found", detail, errors, 0);
     }
   }
 

@@ -1,0 +1,69 @@
+package io.tidegate.atp;
+
+import io.tidegate.http.ApiFailure;
+import io.tidegate.http.Responses;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code POST /v1/atp:check}: a promise per line ({@link Promise}), from memory. Without
+ * {@code requestedDate}, today (UTC) is used and echoed; in-transit supply counts only when it
+ * arrives on or before that date. Lines are checked independently. An unknown SKU (or a location
+ * the SKU is not stocked at) makes the request 404, naming every such line.
+ */
+public final class CheckAtpHandler implements Handler<RoutingContext> {
+
+  private final InventoryReadModel model;
+  private final ReservationBook reservations;
+  private final FeedStatus feed;
+  private final Clock clock;
+
+  public CheckAtpHandler(InventoryReadModel model, ReservationBook reservations, FeedStatus feed, Clock clock) {
+    this.model = model;
+    this.reservations = reservations;
+    this.feed = feed;
+    this.clock = clock;
+  }
+
+  @Override
+  public void handle(RoutingContext rc) {
+    JsonObject request = rc.body().asJsonObject();
+    LocalDate date = request.getString("requestedDate") == null ? LocalDate.now(clock)
+        : LocalDate.parse(request.getString("requestedDate"));
+    JsonArray lines = request.getJsonArray("lines");
+    JsonArray answers = new JsonArray();
+    List<ApiFailure.FieldError> unknown = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      JsonObject line = lines.getJsonObject(i);
+      String sku = line.getString("sku");
+      String location = line.getString("location");
+      SkuPositions positions = model.get(sku);
+      if (positions == null || (location != null && positions.at(location) == null)) {
+        unknown.add(new ApiFailure.FieldError("/lines/" + i + "/sku", positions == null ? "unknown SKU '" + sku + "'"
+            : "SKU '" + sku + "' is not stocked at location '" + location + "'"));
+        continue;
+      }
+      answers.add(toJson(sku, Promise.of(positions, location, line.getInteger("quantity"), date, reservations)));
+    }
+    if (!unknown.isEmpty()) {
+      rc.fail(new ApiFailure.NotFound(unknown.size() + " line(s) name an unknown SKU or location", unknown));
+      return;
+    }
+    JsonObject body = new JsonObject().put("lines", answers).put("requestedDate", date.toString())
+        .put("asOf", feed.asOf().toString()).put("stale", feed.stale());
+    Responses.json(rc, 200, body.toBuffer());
+  }
+
+  private static JsonObject toJson(String sku, Promise p) {
+    JsonArray shipFrom = new JsonArray();
+    p.shipFrom().forEach(a -> shipFrom.add(new JsonObject().put("location", a.location()).put("quantity", a.quantity())));
+    return new JsonObject().put("sku", sku).put("quantity", p.quantity()).put("promised", p.promised())
+        .put("available", p.available()).put("status", p.status().name()).put("shipFrom", shipFrom);
+  }
+}
