@@ -62,8 +62,9 @@ public final class DevStack {
     say("  kafka " + kafka.bootstrapServers() + ", postgres 127.0.0.1:" + postgres.port() + "/" + postgres.database());
 
     Vertx erpVertx = Vertx.vertx();
+    KafkaStatusSink erpEvents = KafkaStatusSink.create(erpVertx, kafka.bootstrapServers());
     ErpSimulator erp = ErpSimulator.start(erpVertx, ErpSimulatorOptions.fromEnv(env).withPort(erpUri.getPort()),
-            KafkaStatusSink.create(erpVertx, kafka.bootstrapServers()))
+            erpEvents)
         .await();
     say("  ERP simulator http://127.0.0.1:" + erp.actualPort() + " (GET /sim/stats, PUT /sim/config)");
 
@@ -80,6 +81,7 @@ public final class DevStack {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       say("stopping Tidegate dev stack...");
       await(() -> app.stop().await());
+      await(() -> erpEvents.close().await());
       await(() -> erpVertx.close().await());
       await(kafka::close);
       await(postgres::close);
