@@ -123,7 +123,7 @@ public final class DevStack {
       } catch (java.io.IOException e) {
         // not listening yet
       }
-      Thread.sleep(200);
+      java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L); // poll interval, bounded by the deadline
     }
     throw new IllegalStateException("the gateway did not become ready within " + limit.toSeconds() + " s (" + url + ")");
   }

@@ -667,12 +667,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
+    /** The poll interval of a start/stop loop that has its own deadline. */
     private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
+        java.util.concurrent.locks.LockSupport.parkNanos(ms * 1_000_000L);
+        if (Thread.interrupted()) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            throw new IllegalStateException("interrupted");
         }
     }
 

@@ -39,7 +39,7 @@ public final class KafkaClients {
     Map<String, String> c = common(s, s.clientId() + "-" + name);
     c.put("enable.auto.commit", "false");
     c.put("auto.offset.reset", "earliest");
-    c.put("max.poll.records", "2000");
+    c.put("max.poll.records", "10000");
     c.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     c.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
     c.putAll(s.properties());
