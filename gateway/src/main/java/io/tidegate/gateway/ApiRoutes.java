@@ -19,6 +19,8 @@ import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.tidegate.ops.ReadinessHandler;
+import io.tidegate.pricing.GetQuoteHandler;
+import io.tidegate.pricing.QuotePricesHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
 import java.time.Clock;
@@ -53,6 +55,9 @@ final class ApiRoutes {
                 services.inventoryFeed()));
             ops.operation("checkAtp", new CheckAtpHandler(services.inventory(), services.reservations(),
                 services.inventoryFeed(), Clock.systemUTC()));
+            ops.operation("quotePrices", new QuotePricesHandler(services.prices(), services.quotes(),
+                services.config().pricing(), Clock.systemUTC()));
+            ops.operation("getQuote", new GetQuoteHandler(services.quotes()));
             ops.operation("liveness", rc -> Responses.json(rc, 200, LIVE));
             ops.operation("readiness", new ReadinessHandler(services.readiness()));
             ops.operation("metrics", PrometheusScrapingHandler.create(services.registry()));
@@ -79,9 +84,10 @@ final class ApiRoutes {
     };
   }
 
-  /** What the routes of every HTTP instance share: read models, key tables, health, metrics. */
+  /** What the routes of every HTTP instance share: read models, stores, key tables, health, metrics. */
   record Services(io.tidegate.config.GatewayConfig config, io.tidegate.atp.InventoryReadModel inventory,
                   io.tidegate.atp.ReservationBook reservations, io.tidegate.atp.FeedStatus inventoryFeed,
+                  io.tidegate.pricing.PriceBook prices, io.tidegate.pricing.QuoteRepository quotes,
                   ApiKeys<Channel> channelKeys, ApiKeys<String> adminKeys, HealthChecks readiness,
                   PrometheusMeterRegistry registry, Buffer openApiYaml,
                   io.vertx.core.json.JsonObject routerDocument) {

@@ -12,6 +12,7 @@ import io.tidegate.config.GatewayConfig;
 import io.tidegate.config.HttpSettings;
 import io.tidegate.config.KafkaSettings;
 import io.tidegate.config.PostgresSettings;
+import io.tidegate.config.PricingSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ public final class ConfigLoader {
 
   private static final String DEFAULTS = "tidegate-defaults.yaml";
   /** Maps whose keys are the operator's own (channel names, client properties). */
-  private static final List<String> FREE_MAPS = List.of("channels", "kafka.properties");
+  private static final List<String> FREE_MAPS = List.of("channels", "kafka.properties", "pricing.customerGroups");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private ConfigLoader() {
@@ -120,7 +121,9 @@ public final class ConfigLoader {
     Map<String, String> kafkaProps = new LinkedHashMap<>();
     c.kafka().properties().forEach((k, v) -> kafkaProps.put(k, isSecret(k) ? "****" : v));
     return "http=" + c.http() + " kafka=[bootstrapServers=" + c.kafka().bootstrapServers() + ", properties="
-        + kafkaProps + "] " + c.postgres() + " " + c.atp() + " " + c.erp() + " channels="
+        + kafkaProps + "] " + c.postgres() + " " + c.atp() + " pricing=[quoteValiditySeconds=" + c.pricing().quoteValiditySeconds()
+        + ", maxQuoteLines=" + c.pricing().maxQuoteLines() + ", customerGroups=" + c.pricing().customerGroups().size()
+        + "] " + c.erp() + " channels="
         + c.channels().stream().map(ch -> ch.name() + "(" + ch.apiKeyHashes().size() + " key(s))").toList()
         + " admin=(" + c.admin().apiKeyHashes().size() + " key(s))";
   }
@@ -141,6 +144,7 @@ public final class ConfigLoader {
     Node kafka = n.node("kafka");
     Node pg = n.node("postgres");
     Node atp = n.node("atp");
+    Node pricing = n.node("pricing");
     List<ChannelSettings> channels = new ArrayList<>();
     Node channelsNode = n.node("channels");
     for (String name : channelsNode.keys()) {
@@ -155,6 +159,8 @@ public final class ConfigLoader {
         new PostgresSettings(pg.string("host"), pg.integer("port"), pg.string("database"), pg.string("user"),
             pg.string("password"), pg.integer("poolSize"), pg.integer("maxWaitQueue"), pg.integer("connectTimeoutMs")),
         new AtpSettings(atp.integer("staleAfterSeconds"), atp.integer("lagCheckIntervalMs")),
+        new PricingSettings(pricing.integer("quoteValiditySeconds"), pricing.integer("maxQuoteLines"),
+            pricing.stringMap("customerGroups")),
         new ErpSettings(n.node("erp").string("baseUrl")),
         new AdminSettings(n.node("admin").strings("apiKeyHashes")),
         channels);

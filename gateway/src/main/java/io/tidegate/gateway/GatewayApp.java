@@ -15,6 +15,10 @@ import io.tidegate.http.HttpServerVerticle;
 import io.tidegate.kafka.DeadLetters;
 import io.tidegate.kafka.KafkaClients;
 import io.tidegate.ops.Readiness;
+import io.tidegate.pricing.PriceBook;
+import io.tidegate.pricing.PriceRuleFeedVerticle;
+import io.tidegate.pricing.PriceRuleHistory;
+import io.tidegate.pricing.QuoteRepository;
 import io.tidegate.schemas.OpenApi;
 import io.tidegate.schemas.events.EventCodec;
 import io.vertx.core.DeploymentOptions;
@@ -57,6 +61,8 @@ public final class GatewayApp {
   private final KafkaAdminClient admin;
   private final InventoryReadModel inventory = new InventoryReadModel();
   private final FeedStatus inventoryFeed;
+  private final PriceBook prices = new PriceBook();
+  private final FeedStatus priceFeed;
   private int port;
 
   private GatewayApp(Vertx vertx, GatewayConfig config) {
@@ -65,6 +71,7 @@ public final class GatewayApp {
     this.producer = KafkaProducer.create(vertx, KafkaClients.producer(config.kafka()));
     this.admin = KafkaAdminClient.create(vertx, KafkaClients.admin(config.kafka()));
     this.inventoryFeed = new FeedStatus(config.atp().staleAfterSeconds() * 1000L, System::currentTimeMillis);
+    this.priceFeed = new FeedStatus(config.atp().staleAfterSeconds() * 1000L, System::currentTimeMillis);
   }
 
   /** Starts everything; the future fails (and everything started is closed) if any part cannot start. */
@@ -88,9 +95,12 @@ public final class GatewayApp {
         .compose(n -> vertx.executeBlocking(StartupResources::load))
         .compose(res -> vertx.deployVerticle(new InventoryFeedVerticle(config.kafka(), config.atp(), res.codec(),
                 inventory, inventoryFeed, new DeadLetters(producer), registry))
+            .compose(id -> vertx.deployVerticle(new PriceRuleFeedVerticle(config.kafka(),
+                config.atp().lagCheckIntervalMs(), res.codec(), prices, new PriceRuleHistory(pool), priceFeed,
+                new DeadLetters(producer), registry)))
             .compose(id -> deployHttp(config, new ApiRoutes.Services(config, inventory, ReservationBook.NONE,
-                inventoryFeed, channelKeys(config), adminKeys(config),
-                Readiness.create(vertx, admin, pool, inventoryFeed), registry, res.openApiYaml(),
+                inventoryFeed, prices, new QuoteRepository(pool), channelKeys(config), adminKeys(config),
+                Readiness.create(vertx, admin, pool, inventoryFeed, priceFeed), registry, res.openApiYaml(),
                 res.routerDocument()))));
   }
 

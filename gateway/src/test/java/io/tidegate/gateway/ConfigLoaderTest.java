@@ -53,6 +53,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void pricingSettingsComeFromTheFileWithCustomerGroupsAsAFreeMap() throws IOException {
+    GatewayConfig repo = ConfigLoader.load(TestStack.repoConfig(), Map.of());
+    assertEquals(900, repo.pricing().quoteValiditySeconds());
+    assertEquals(Map.of("C-GOLD-1", "GOLD"), repo.pricing().customerGroups());
+    GatewayConfig own = load("pricing:\n  quoteValiditySeconds: 60\n  customerGroups:\n    C-7: SILVER\n");
+    assertEquals(60, own.pricing().quoteValiditySeconds());
+    assertEquals(Map.of("C-7", "SILVER"), own.pricing().customerGroups());
+    ConfigException e = assertThrows(ConfigException.class, () -> load("pricing:\n  maxQuoteLines: 500\n"));
+    assertTrue(e.getMessage().contains("pricing.maxQuoteLines") && e.getMessage().contains("500"), e.getMessage());
+  }
+
+  @Test
   void anUnknownKeyIsRejectedRatherThanIgnored() {
     ConfigException e = assertThrows(ConfigException.class, () -> load("http:\n  prot: 8080\n"));
     assertTrue(e.getMessage().contains("http.prot"), e.getMessage());

@@ -47,11 +47,11 @@ class GatewayHttpTest {
   }
 
   @Test
-  void readinessChecksKafkaPostgresAndTheInventoryFeed() {
+  void readinessChecksKafkaPostgresAndBothFeeds() {
     Answer ready = Eventually.await(Duration.ofSeconds(30), "/health/ready = 200",
         () -> http.get("/health/ready"), a -> a.status() == 200);
     JsonArray checks = ready.json().getJsonArray("checks");
-    assertEquals(3, checks.size(), ready.body());
+    assertEquals(4, checks.size(), ready.body());
     for (Object check : checks) {
       assertEquals("UP", ((JsonObject) check).getString("status"), ready.body());
     }

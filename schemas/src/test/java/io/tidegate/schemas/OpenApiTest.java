@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OpenApiTest {
 
-  private static final Set<String> IMPLEMENTED = Set.of("getAtp", "checkAtp", "liveness", "readiness", "metrics", "getOpenApi");
+  private static final Set<String> IMPLEMENTED = Set.of("getAtp", "checkAtp", "quotePrices", "getQuote", "liveness", "readiness", "metrics", "getOpenApi");
   private static final List<String> METHODS = List.of("get", "put", "post", "delete", "patch");
   /** The stable codes listed in CONTRACT.md. */
   private static final List<String> CONTRACT_CODES = List.of("UNAUTHORIZED", "VALIDATION_FAILED", "NOT_FOUND",

@@ -4,7 +4,7 @@ import java.util.List;
 
 /** The whole gateway configuration: parsed once at start-up, validated, immutable. */
 public record GatewayConfig(HttpSettings http, KafkaSettings kafka, PostgresSettings postgres,
-                            AtpSettings atp, ErpSettings erp, AdminSettings admin,
+                            AtpSettings atp, PricingSettings pricing, ErpSettings erp, AdminSettings admin,
                             List<ChannelSettings> channels) {
 
   public GatewayConfig {
@@ -15,14 +15,14 @@ public record GatewayConfig(HttpSettings http, KafkaSettings kafka, PostgresSett
   }
 
   public GatewayConfig withHttp(HttpSettings newHttp) {
-    return new GatewayConfig(newHttp, kafka, postgres, atp, erp, admin, channels);
+    return new GatewayConfig(newHttp, kafka, postgres, atp, pricing, erp, admin, channels);
   }
 
   public GatewayConfig withKafka(KafkaSettings newKafka) {
-    return new GatewayConfig(http, newKafka, postgres, atp, erp, admin, channels);
+    return new GatewayConfig(http, newKafka, postgres, atp, pricing, erp, admin, channels);
   }
 
   public GatewayConfig withPostgres(PostgresSettings newPostgres) {
-    return new GatewayConfig(http, kafka, newPostgres, atp, erp, admin, channels);
+    return new GatewayConfig(http, kafka, newPostgres, atp, pricing, erp, admin, channels);
   }
 }

@@ -9,8 +9,8 @@ import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.sqlclient.Pool;
 
 /**
- * What {@code /health/ready} checks: the broker answers, PostgreSQL answers, and the inventory read
- * model has caught up with its feed at least once since start (before that, known SKUs would be
+ * What {@code /health/ready} checks: the broker answers, PostgreSQL answers, and the inventory and price read
+ * models have caught up with its feed at least once since start (before that, known SKUs would be
  * reported as unknown). Each check has its own time-out so a dead dependency makes the probe say
  * DOWN quickly instead of hanging.
  */
@@ -21,7 +21,8 @@ public final class Readiness {
   private Readiness() {
   }
 
-  public static HealthChecks create(Vertx vertx, KafkaAdminClient admin, Pool pool, FeedStatus inventory) {
+  public static HealthChecks create(Vertx vertx, KafkaAdminClient admin, Pool pool, FeedStatus inventory,
+                                    FeedStatus prices) {
     HealthChecks checks = HealthChecks.create(vertx);
     checks.register("kafka", CHECK_TIMEOUT_MS, promise -> admin.describeCluster()
         .onSuccess(c -> promise.complete(Status.OK(new JsonObject().put("brokers", c.getNodes().size()))))
@@ -29,10 +30,15 @@ public final class Readiness {
     checks.register("postgres", CHECK_TIMEOUT_MS, promise -> pool.query("SELECT 1").execute()
         .onSuccess(r -> promise.complete(Status.OK()))
         .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("reason", "database unreachable")))));
-    checks.register("inventory-feed", CHECK_TIMEOUT_MS, promise -> {
-      JsonObject data = new JsonObject().put("asOf", inventory.asOf().toString()).put("stale", inventory.stale());
-      promise.complete(inventory.everInSync() ? Status.OK(data) : Status.KO(data.put("reason", "initial replay")));
-    });
+    feed(checks, "inventory-feed", inventory);
+    feed(checks, "price-feed", prices);
     return checks;
+  }
+
+  private static void feed(HealthChecks checks, String name, FeedStatus feed) {
+    checks.register(name, CHECK_TIMEOUT_MS, promise -> {
+      JsonObject data = new JsonObject().put("asOf", feed.asOf().toString()).put("stale", feed.stale());
+      promise.complete(feed.everInSync() ? Status.OK(data) : Status.KO(data.put("reason", "initial replay")));
+    });
   }
 }

@@ -1,0 +1,21 @@
+package io.tidegate.config;
+
+import java.util.Map;
+
+/**
+ * Price quotes.
+ *
+ * @param quoteValiditySeconds a quote's {@code validUntil} is this long after it was made
+ * @param maxQuoteLines        the runtime cap on lines per quote (the contract allows at most 100)
+ * @param customerGroups       customerId → customer group (e.g. {@code C-GOLD-1: GOLD}); a customer
+ *                             not listed belongs to no group. Read from configuration at start-up.
+ */
+public record PricingSettings(int quoteValiditySeconds, int maxQuoteLines, Map<String, String> customerGroups) {
+
+  public PricingSettings {
+    Check.range("pricing.quoteValiditySeconds", quoteValiditySeconds, 1, 86_400 * 30);
+    Check.range("pricing.maxQuoteLines", maxQuoteLines, 1, 100);
+    customerGroups.forEach((customer, group) -> Check.notBlank("pricing.customerGroups." + customer, group));
+    customerGroups = Map.copyOf(customerGroups);
+  }
+}

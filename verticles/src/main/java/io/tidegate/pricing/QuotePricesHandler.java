@@ -1,0 +1,83 @@
+package io.tidegate.pricing;
+
+import io.tidegate.config.PricingSettings;
+import io.tidegate.http.ApiFailure;
+import io.tidegate.http.ApiKeyAuth;
+import io.tidegate.http.Responses;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.UUID;
+
+/**
+ * {@code POST /v1/prices:quote}: prices the lines from memory ({@link Quoter}) for the calling
+ * channel and the customer's group (from configuration), stores the quote, and answers 201 with
+ * {@code Location}. Unknown currency, a bad {@code at} or too many lines: 400 with pointers. The
+ * quote store down or its pool saturated: 503 with {@code Retry-After}.
+ */
+public final class QuotePricesHandler implements Handler<RoutingContext> {
+
+  private final Quoter quoter;
+  private final QuoteRepository quotes;
+  private final PricingSettings settings;
+  private final Clock clock;
+
+  public QuotePricesHandler(PriceBook book, QuoteRepository quotes, PricingSettings settings, Clock clock) {
+    this.quoter = new Quoter(book);
+    this.quotes = quotes;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  @Override
+  public void handle(RoutingContext rc) {
+    JsonObject request = rc.body().asJsonObject();
+    String currency = request.getString("currency");
+    JsonArray lines = request.getJsonArray("lines");
+    Instant now = clock.instant();
+    Instant at = request.getString("at") == null ? now : parseInstant(request.getString("at"));
+    if (lines.size() > settings.maxQuoteLines()) {
+      rc.fail(new ApiFailure.ValidationFailed("/lines", "at most " + settings.maxQuoteLines() + " lines per quote"));
+    } else if (at == null) {
+      rc.fail(new ApiFailure.ValidationFailed("/at", "not an RFC 3339 date-time"));
+    } else if (!isCurrency(currency)) {
+      rc.fail(new ApiFailure.ValidationFailed("/currency", "'" + currency + "' is not an ISO 4217 currency"));
+    } else {
+      String channel = ApiKeyAuth.channel(rc).name();
+      String customerId = request.getString("customerId");
+      String quoteId = UUID.randomUUID().toString();
+      Instant validUntil = now.plusSeconds(settings.quoteValiditySeconds());
+      JsonObject body = new JsonObject().put("quoteId", quoteId).put("validUntil", validUntil.toString())
+          .mergeIn(quoter.price(new Quoter.Context(channel, customerId,
+              customerId == null ? null : settings.customerGroups().get(customerId), currency, at), lines));
+      quotes.insert(quoteId, channel, customerId, body, now, validUntil)
+          .onSuccess(v -> {
+            rc.response().putHeader("Location", "/v1/prices/quotes/" + quoteId);
+            Responses.json(rc, 201, body.toBuffer());
+          })
+          .onFailure(rc::fail);
+    }
+  }
+
+  private static Instant parseInstant(String value) {
+    try {
+      return OffsetDateTime.parse(value).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  private static boolean isCurrency(String code) {
+    try {
+      Money.scaleOf(code);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+}
