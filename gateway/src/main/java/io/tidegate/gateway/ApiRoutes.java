@@ -86,7 +86,7 @@ final class ApiRoutes {
 
   /** What the routes of every HTTP instance share: read models, stores, key tables, health, metrics. */
   record Services(io.tidegate.config.GatewayConfig config, io.tidegate.atp.InventoryReadModel inventory,
-                  io.tidegate.atp.ReservationBook reservations, io.tidegate.atp.FeedStatus inventoryFeed,
+                  io.tidegate.atp.ReservationBook reservations, io.tidegate.kafka.FeedStatus inventoryFeed,
                   io.tidegate.pricing.PriceBook prices, io.tidegate.pricing.QuoteRepository quotes,
                   ApiKeys<Channel> channelKeys, ApiKeys<String> adminKeys, HealthChecks readiness,
                   PrometheusMeterRegistry registry, Buffer openApiYaml,

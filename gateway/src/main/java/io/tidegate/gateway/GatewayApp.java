@@ -2,8 +2,8 @@ package io.tidegate.gateway;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.tidegate.atp.FeedStatus;
-import io.tidegate.atp.InventoryFeedVerticle;
+import io.tidegate.kafka.FeedStatus;
+import io.tidegate.atp.InventoryFeed;
 import io.tidegate.atp.InventoryReadModel;
 import io.tidegate.atp.ReservationBook;
 import io.tidegate.config.ChannelSettings;
@@ -12,14 +12,16 @@ import io.tidegate.config.PostgresSettings;
 import io.tidegate.http.ApiKeys;
 import io.tidegate.http.Channel;
 import io.tidegate.http.HttpServerVerticle;
+import io.tidegate.kafka.CompactedFeedVerticle;
 import io.tidegate.kafka.DeadLetters;
 import io.tidegate.kafka.KafkaClients;
 import io.tidegate.ops.Readiness;
 import io.tidegate.pricing.PriceBook;
-import io.tidegate.pricing.PriceRuleFeedVerticle;
+import io.tidegate.pricing.PriceRuleFeed;
 import io.tidegate.pricing.PriceRuleHistory;
 import io.tidegate.pricing.QuoteRepository;
 import io.tidegate.schemas.OpenApi;
+import io.tidegate.schemas.Topics;
 import io.tidegate.schemas.events.EventCodec;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -93,10 +95,12 @@ public final class GatewayApp {
   private Future<Void> boot(GatewayConfig config, PrometheusMeterRegistry registry) {
     return migrate(1)
         .compose(n -> vertx.executeBlocking(StartupResources::load))
-        .compose(res -> vertx.deployVerticle(new InventoryFeedVerticle(config.kafka(), config.atp(), res.codec(),
-                inventory, inventoryFeed, new DeadLetters(producer), registry))
-            .compose(id -> vertx.deployVerticle(new PriceRuleFeedVerticle(config.kafka(),
-                config.atp().lagCheckIntervalMs(), res.codec(), prices, new PriceRuleHistory(pool), priceFeed,
+        .compose(res -> vertx.deployVerticle(new CompactedFeedVerticle(Topics.INVENTORY_POSITIONS, config.kafka(),
+                config.atp().lagCheckIntervalMs(), res.codec(), new InventoryFeed(inventory), inventoryFeed,
+                new DeadLetters(producer), registry))
+            .compose(id -> vertx.deployVerticle(new CompactedFeedVerticle(Topics.PRICE_RULES, config.kafka(),
+                config.atp().lagCheckIntervalMs(), res.codec(),
+                new PriceRuleFeed(prices, new PriceRuleHistory(pool), registry), priceFeed,
                 new DeadLetters(producer), registry)))
             .compose(id -> deployHttp(config, new ApiRoutes.Services(config, inventory, ReservationBook.NONE,
                 inventoryFeed, prices, new QuoteRepository(pool), channelKeys(config), adminKeys(config),

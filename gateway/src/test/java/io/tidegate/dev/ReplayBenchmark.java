@@ -1,10 +1,10 @@
 package io.tidegate.dev;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tidegate.atp.FeedStatus;
-import io.tidegate.atp.InventoryFeedVerticle;
+import io.tidegate.kafka.FeedStatus;
+import io.tidegate.atp.InventoryFeed;
+import io.tidegate.kafka.CompactedFeedVerticle;
 import io.tidegate.atp.InventoryReadModel;
-import io.tidegate.config.AtpSettings;
 import io.tidegate.config.KafkaSettings;
 import io.tidegate.kafka.DeadLetters;
 import io.tidegate.kafka.KafkaClients;
@@ -28,7 +28,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Benchmark (not a test): how long a gateway takes to rebuild the ATP read model from the
  * compacted {@code inventory.positions.v1} topic, and how much heap the model holds.
  * Publishes N positions (default 1,000,000 = N/2 SKUs x DC1, DC2) to an embedded broker, replays
- * them through the real {@link InventoryFeedVerticle}, and prints the figures.
+ * them through the real {@link CompactedFeedVerticle} with the {@link InventoryFeed}, and prints the figures.
  *
  * <pre>java -cp &lt;gateway test classpath&gt; io.tidegate.dev.ReplayBenchmark [positions]</pre>
  */
@@ -54,8 +54,8 @@ public final class ReplayBenchmark {
       FeedStatus status = new FeedStatus(30_000, System::currentTimeMillis);
       KafkaProducer<String, byte[]> producer = KafkaProducer.create(vertx, KafkaClients.producer(settings));
       long t1 = System.nanoTime();
-      vertx.deployVerticle(new InventoryFeedVerticle(settings, new AtpSettings(30, 200), new EventCodec(), model,
-          status, new DeadLetters(producer), new SimpleMeterRegistry())).await();
+      vertx.deployVerticle(new CompactedFeedVerticle(Topics.INVENTORY_POSITIONS, settings, 200, new EventCodec(),
+          new InventoryFeed(model), status, new DeadLetters(producer), new SimpleMeterRegistry())).await();
       Eventually.await(java.time.Duration.ofMinutes(10), "replay", status::everInSync, done -> done);
       double replayS = (System.nanoTime() - t1) / 1e9;
       long heapAfter = usedHeapAfterGc();

@@ -1,6 +1,7 @@
 package io.tidegate.atp;
 
 import io.tidegate.http.ApiFailure;
+import io.tidegate.kafka.FeedStatus;
 import io.tidegate.http.Responses;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;

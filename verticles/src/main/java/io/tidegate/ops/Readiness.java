@@ -1,6 +1,6 @@
 package io.tidegate.ops;
 
-import io.tidegate.atp.FeedStatus;
+import io.tidegate.kafka.FeedStatus;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;

@@ -1,17 +1,12 @@
-package io.tidegate.atp;
+package io.tidegate.kafka;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tidegate.config.AtpSettings;
 import io.tidegate.config.KafkaSettings;
-import io.tidegate.kafka.DeadLetters;
-import io.tidegate.kafka.KafkaClients;
-import io.tidegate.schemas.Topics;
 import io.tidegate.schemas.events.EventCodec;
 import io.tidegate.schemas.events.EventEnvelope;
 import io.tidegate.schemas.events.InvalidEventException;
-import io.tidegate.schemas.events.InventoryPositionChanged;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.client.common.TopicPartition;
@@ -19,30 +14,40 @@ import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the {@link InventoryReadModel} from {@code inventory.positions.v1}. It assigns itself every
- * partition and replays the compacted topic from the beginning, so each gateway instance holds
- * the whole model. Duplicates and out-of-order records are ignored by sequence; a record that fails
- * its schema goes to {@code inventory.positions.v1.dlq} and the consumer keeps going. A timer
- * compares what was applied with the log end and marks the model in sync when nothing is left.
+ * Keeps a read model in step with a compacted feed topic. It assigns itself every partition and
+ * replays the topic from the beginning at each start, so every gateway instance holds the whole
+ * model. Each valid event goes to the feed's {@link Sink}; a record that fails its schema (or that
+ * the sink refuses) goes to the feed's {@code .dlq} topic and the consumer keeps going. A timer
+ * compares what was applied with the log end and marks the {@link FeedStatus} in sync when nothing
+ * is left. Metrics: records by outcome, lag per partition, staleness.
  */
-public final class InventoryFeedVerticle extends VerticleBase {
+public final class CompactedFeedVerticle extends VerticleBase {
 
-  private static final Logger LOG = LoggerFactory.getLogger(InventoryFeedVerticle.class);
-  private static final String TOPIC = Topics.INVENTORY_POSITIONS;
+  /** What one feed does with a valid event. */
+  public interface Sink {
+    /**
+     * @return true if the event changed the model, false if it was a duplicate or out of date
+     * @throws InvalidEventException if the event does not belong on this feed
+     */
+    boolean apply(EventEnvelope<?> event, byte[] value) throws InvalidEventException;
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(CompactedFeedVerticle.class);
   private static final long RETRY_CONNECT_MS = 2000;
   private static final long CLOSE_TIMEOUT_MS = 5000;
 
+  private final String topic;
   private final KafkaSettings kafka;
-  private final AtpSettings settings;
+  private final int lagCheckIntervalMs;
   private final EventCodec codec;
-  private final InventoryReadModel model;
+  private final Sink sink;
   private final FeedStatus status;
   private final DeadLetters deadLetters;
   private final MeterRegistry registry;
@@ -56,12 +61,13 @@ public final class InventoryFeedVerticle extends VerticleBase {
   private long lagTimer = -1;
   private volatile boolean stopped;
 
-  public InventoryFeedVerticle(KafkaSettings kafka, AtpSettings settings, EventCodec codec, InventoryReadModel model,
+  public CompactedFeedVerticle(String topic, KafkaSettings kafka, int lagCheckIntervalMs, EventCodec codec, Sink sink,
                                FeedStatus status, DeadLetters deadLetters, MeterRegistry registry) {
+    this.topic = topic;
     this.kafka = kafka;
-    this.settings = settings;
+    this.lagCheckIntervalMs = lagCheckIntervalMs;
     this.codec = codec;
-    this.model = model;
+    this.sink = sink;
     this.status = status;
     this.deadLetters = deadLetters;
     this.registry = registry;
@@ -74,11 +80,11 @@ public final class InventoryFeedVerticle extends VerticleBase {
     deadLettered = records("dead_lettered");
     Gauge.builder("gateway_read_model_staleness_seconds", status,
             s -> (System.currentTimeMillis() - s.asOf().toEpochMilli()) / 1000.0)
-        .tag("feed", TOPIC).description("Seconds since the read model was last confirmed in sync with its feed")
+        .tag("feed", topic).description("Seconds since the read model was last confirmed in sync with its feed")
         .register(registry);
-    consumer = KafkaConsumer.create(vertx, KafkaClients.readModelConsumer(kafka, "inventory"));
-    consumer.exceptionHandler(e -> LOG.warn("inventory feed consumer: {}", e.toString()));
-    // One event-loop task per poll, not per record: replaying a million positions at start-up is
+    consumer = KafkaConsumer.create(vertx, KafkaClients.readModelConsumer(kafka, topic));
+    consumer.exceptionHandler(e -> LOG.warn("{} consumer: {}", topic, e.toString()));
+    // One event-loop task per poll, not per record: replaying a million records at start-up is
     // dominated by per-record dispatch otherwise. The record handler must be set for the stream to flow.
     consumer.batchHandler(batch -> {
       for (int i = 0; i < batch.size(); i++) {
@@ -87,7 +93,7 @@ public final class InventoryFeedVerticle extends VerticleBase {
     });
     consumer.handler(record -> { });
     connect();
-    lagTimer = vertx.setPeriodic(settings.lagCheckIntervalMs(), id -> checkLag());
+    lagTimer = vertx.setPeriodic(lagCheckIntervalMs, id -> checkLag());
     return Future.succeededFuture();
   }
 
@@ -104,32 +110,32 @@ public final class InventoryFeedVerticle extends VerticleBase {
     }
     return consumer.close().timeout(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .recover(e -> {
-          LOG.warn("inventory feed consumer did not close cleanly: {}", e.toString());
+          LOG.warn("{} consumer did not close cleanly: {}", topic, e.toString());
           return Future.succeededFuture();
         });
   }
 
   /** Assigns all partitions; retries in the background while the broker is unreachable. */
   private void connect() {
-    consumer.partitionsFor(TOPIC)
+    consumer.partitionsFor(topic)
         .compose(infos -> {
           if (infos.isEmpty()) {
-            return Future.failedFuture("topic " + TOPIC + " has no partitions (does it exist?)");
+            return Future.failedFuture("topic " + topic + " has no partitions (does it exist?)");
           }
-          partitions = infos.stream().map(i -> new TopicPartition(TOPIC, i.getPartition())).collect(Collectors.toSet());
+          partitions = infos.stream().map(i -> new TopicPartition(topic, i.getPartition())).collect(Collectors.toSet());
           partitions.forEach(tp -> Gauge.builder("gateway_feed_lag_records", lag,
                   m -> m.getOrDefault(tp.getPartition(), -1L))
-              .tag("feed", TOPIC).tag("partition", Integer.toString(tp.getPartition()))
+              .tag("feed", topic).tag("partition", Integer.toString(tp.getPartition()))
               .description("Records in the feed not yet applied to the read model (-1 = unknown)")
               .register(registry));
           return consumer.assign(partitions).compose(v -> consumer.seekToBeginning(partitions));
         })
-        .onSuccess(v -> LOG.info("inventory feed assigned {} partition(s) of {}", partitions.size(), TOPIC))
+        .onSuccess(v -> LOG.info("{} feed assigned {} partition(s)", topic, partitions.size()))
         .onFailure(e -> {
           if (stopped) {
             return;
           }
-          LOG.warn("inventory feed not connected yet ({}); retrying in {} ms", e.getMessage(), RETRY_CONNECT_MS);
+          LOG.warn("{} feed not connected yet ({}); retrying in {} ms", topic, e.getMessage(), RETRY_CONNECT_MS);
           vertx.setTimer(RETRY_CONNECT_MS, id -> connect());
         });
   }
@@ -141,27 +147,12 @@ public final class InventoryFeedVerticle extends VerticleBase {
       return;
     }
     try {
-      EventEnvelope<?> event = codec.decode(record.value());
-      if (!(event.data() instanceof InventoryPositionChanged position)) {
-        deadLetter(record, "unexpected event type '" + event.type() + "' on " + TOPIC);
-        return;
-      }
-      (model.apply(position.sku(), toPosition(position)) ? applied : ignored).increment();
+      (sink.apply(codec.decode(record.value()), record.value()) ? applied : ignored).increment();
     } catch (InvalidEventException e) {
-      deadLetter(record, e.reason());
+      deadLettered.increment();
+      LOG.warn("{} record {}@{} dead-lettered: {}", topic, record.partition(), record.offset(), e.reason());
+      deadLetters.send(record, e.reason());
     }
-  }
-
-  private void deadLetter(KafkaConsumerRecord<String, byte[]> record, String reason) {
-    deadLettered.increment();
-    LOG.warn("inventory record {}-{}@{} dead-lettered: {}", record.topic(), record.partition(), record.offset(), reason);
-    deadLetters.send(record, reason);
-  }
-
-  private static LocationPosition toPosition(InventoryPositionChanged e) {
-    return new LocationPosition(e.location(), e.sequence(), e.onHand(), e.allocated(), e.damaged(), e.safetyStock(),
-        e.inTransit() == null ? java.util.List.of()
-            : e.inTransit().stream().map(t -> new LocationPosition.Supply(t.quantity(), t.expectedDate())).toList());
   }
 
   private void checkLag() {
@@ -172,9 +163,8 @@ public final class InventoryFeedVerticle extends VerticleBase {
         .compose(ends -> consumer.beginningOffsets(partitions).map(begins -> {
           long total = 0;
           for (TopicPartition tp : partitions) {
-            long end = ends.getOrDefault(tp, 0L);
             long next = nextOffset.getOrDefault(tp.getPartition(), begins.getOrDefault(tp, 0L));
-            long behind = Math.max(0, end - next);
+            long behind = Math.max(0, ends.getOrDefault(tp, 0L) - next);
             lag.put(tp.getPartition(), behind);
             total += behind;
           }
@@ -185,11 +175,11 @@ public final class InventoryFeedVerticle extends VerticleBase {
             status.markInSync();
           }
         })
-        .onFailure(e -> LOG.debug("inventory lag check failed: {}", e.toString()));
+        .onFailure(e -> LOG.debug("{} lag check failed: {}", topic, e.toString()));
   }
 
   private Counter records(String outcome) {
-    return Counter.builder("gateway_feed_records_total").tag("feed", TOPIC).tag("outcome", outcome)
+    return Counter.builder("gateway_feed_records_total").tag("feed", topic).tag("outcome", outcome)
         .description("Feed records by outcome").register(registry);
   }
 }

@@ -1,4 +1,4 @@
-package io.tidegate.atp;
+package io.tidegate.kafka;
 
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;

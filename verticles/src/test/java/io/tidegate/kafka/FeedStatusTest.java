@@ -1,4 +1,4 @@
-package io.tidegate.atp;
+package io.tidegate.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
