@@ -3,6 +3,7 @@ package io.tidegate.gateway;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidegate.atp.CheckAtpHandler;
 import io.tidegate.atp.GetAtpHandler;
+import io.tidegate.http.ApiContract;
 import io.tidegate.http.ApiKeyAuth;
 import io.tidegate.http.ApiKeys;
 import io.tidegate.http.Channel;
@@ -22,7 +23,6 @@ import io.tidegate.ops.ReadinessHandler;
 import io.tidegate.pricing.GetQuoteHandler;
 import io.tidegate.pricing.QuotePricesHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import io.vertx.openapi.contract.OpenAPIContract;
 import java.time.Clock;
 
 /**
@@ -40,38 +40,34 @@ final class ApiRoutes {
   }
 
   Future<Router> create(Vertx vertx) {
-    return OpenAPIContract.from(vertx, services.routerDocument().copy(), java.util.Map.of())
-        .compose(contract -> {
-          Router router = Router.router(vertx);
-          long bodyLimit = services.config().http().bodyLimitBytes();
-          ErrorHandler errors = new ErrorHandler(bodyLimit);
-          router.route().handler(new CorrelationId());
-          router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
-          // Path-less routes on purpose: a route with a path would prefix the metrics route label.
-          router.route().handler(under("/v1/", new ApiKeyAuth<Channel>("X-Api-Key", services.channelKeys())));
-          router.route().handler(under("/admin/", new ApiKeyAuth<String>("X-Admin-Key", services.adminKeys())));
-          return OpenApiRoutes.load(vertx, router, contract).map(ops -> {
-            ops.operation("getAtp", new GetAtpHandler(services.inventory(), services.reservations(),
-                services.inventoryFeed()));
-            ops.operation("checkAtp", new CheckAtpHandler(services.inventory(), services.reservations(),
-                services.inventoryFeed(), Clock.systemUTC()));
-            ops.operation("quotePrices", new QuotePricesHandler(services.prices(), services.quotes(),
-                services.config().pricing(), Clock.systemUTC()));
-            ops.operation("getQuote", new GetQuoteHandler(services.quotes()));
-            ops.operation("liveness", rc -> Responses.json(rc, 200, LIVE));
-            ops.operation("readiness", new ReadinessHandler(services.readiness()));
-            ops.operation("metrics", PrometheusScrapingHandler.create(services.registry()));
-            ops.operation("getOpenApi", rc -> rc.response().putHeader("Content-Type", "application/yaml")
-                .end(services.openApiYaml()));
-            ops.remainingNotImplemented();
-            router.route().failureHandler(errors);
-            router.errorHandler(404, errors);
-            router.errorHandler(405, errors);
-            router.errorHandler(413, errors);
-            router.errorHandler(500, errors);
-            return router;
-          });
-        });
+    Router router = Router.router(vertx);
+    long bodyLimit = services.config().http().bodyLimitBytes();
+    ErrorHandler errors = new ErrorHandler(bodyLimit);
+    router.route().handler(new CorrelationId());
+    router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
+    // Path-less routes on purpose: a route with a path would prefix the metrics route label.
+    router.route().handler(under("/v1/", new ApiKeyAuth<Channel>("X-Api-Key", services.channelKeys())));
+    router.route().handler(under("/admin/", new ApiKeyAuth<String>("X-Admin-Key", services.adminKeys())));
+    OpenApiRoutes ops = new OpenApiRoutes(router, services.contract());
+    ops.operation("getAtp", new GetAtpHandler(services.inventory(), services.reservations(),
+        services.inventoryFeed()));
+    ops.operation("checkAtp", new CheckAtpHandler(services.inventory(), services.reservations(),
+        services.inventoryFeed(), Clock.systemUTC()));
+    ops.operation("quotePrices", new QuotePricesHandler(services.prices(), services.quotes(),
+        services.config().pricing(), Clock.systemUTC()));
+    ops.operation("getQuote", new GetQuoteHandler(services.quotes()));
+    ops.operation("liveness", rc -> Responses.json(rc, 200, LIVE));
+    ops.operation("readiness", new ReadinessHandler(services.readiness()));
+    ops.operation("metrics", PrometheusScrapingHandler.create(services.registry()));
+    ops.operation("getOpenApi", rc -> rc.response().putHeader("Content-Type", "application/yaml")
+        .end(services.openApiYaml()));
+    ops.remainingNotImplemented();
+    router.route().failureHandler(errors);
+    router.errorHandler(404, errors);
+    router.errorHandler(405, errors);
+    router.errorHandler(413, errors);
+    router.errorHandler(500, errors);
+    return Future.succeededFuture(router);
   }
 
   private static Handler<RoutingContext> under(String prefix, Handler<RoutingContext> handler) {
@@ -89,7 +85,6 @@ final class ApiRoutes {
                   io.tidegate.atp.ReservationBook reservations, io.tidegate.kafka.FeedStatus inventoryFeed,
                   io.tidegate.pricing.PriceBook prices, io.tidegate.pricing.QuoteRepository quotes,
                   ApiKeys<Channel> channelKeys, ApiKeys<String> adminKeys, HealthChecks readiness,
-                  PrometheusMeterRegistry registry, Buffer openApiYaml,
-                  io.vertx.core.json.JsonObject routerDocument) {
+                  PrometheusMeterRegistry registry, Buffer openApiYaml, ApiContract contract) {
   }
 }

@@ -9,6 +9,7 @@ import io.tidegate.atp.ReservationBook;
 import io.tidegate.config.ChannelSettings;
 import io.tidegate.config.GatewayConfig;
 import io.tidegate.config.PostgresSettings;
+import io.tidegate.http.ApiContract;
 import io.tidegate.http.ApiKeys;
 import io.tidegate.http.Channel;
 import io.tidegate.http.HttpServerVerticle;
@@ -105,13 +106,13 @@ public final class GatewayApp {
             .compose(id -> deployHttp(config, new ApiRoutes.Services(config, inventory, ReservationBook.NONE,
                 inventoryFeed, prices, new QuoteRepository(pool), channelKeys(config), adminKeys(config),
                 Readiness.create(vertx, admin, pool, inventoryFeed, priceFeed), registry, res.openApiYaml(),
-                res.routerDocument()))));
+                res.contract()))));
   }
 
   /** What start-up reads from the class path, once, off the event loop. */
-  private record StartupResources(EventCodec codec, Buffer openApiYaml, JsonObject routerDocument) {
+  private record StartupResources(EventCodec codec, Buffer openApiYaml, ApiContract contract) {
     static StartupResources load() {
-      return new StartupResources(new EventCodec(), Buffer.buffer(OpenApi.yaml()), OpenApi.routerDocument());
+      return new StartupResources(new EventCodec(), Buffer.buffer(OpenApi.yaml()), ApiContract.load());
     }
   }
 

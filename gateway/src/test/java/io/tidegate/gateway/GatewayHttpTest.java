@@ -86,7 +86,21 @@ class GatewayHttpTest {
   void aPathParameterThatBreaksTheSchemaIs400WithAPointer() {
     Answer a = http.get("/v1/atp/" + "X".repeat(80), KEY, WEBSHOP);
     assertProblem(a, 400, "VALIDATION_FAILED");
-    assertFalse(a.json().getJsonArray("errors").isEmpty(), a.body());
+    assertEquals("path:sku", a.json().getJsonArray("errors").getJsonObject(0).getString("pointer"), a.body());
+    Answer q = http.get("/v1/atp/SKU-0001?location=" + "no%20spaces", KEY, WEBSHOP);
+    assertProblem(q, 400, "VALIDATION_FAILED");
+    assertEquals("query:location", q.json().getJsonArray("errors").getJsonObject(0).getString("pointer"), q.body());
+    Answer twice = http.get("/v1/atp/SKU-0001?location=DC1&location=DC2", KEY, WEBSHOP);
+    assertProblem(twice, 400, "VALIDATION_FAILED");
+    assertEquals("query:location", twice.json().getJsonArray("errors").getJsonObject(0).getString("pointer"));
+  }
+
+  @Test
+  void aBodyThatTwoParsersWouldReadDifferentlyIsMalformed() {
+    assertProblem(http.post("/v1/atp:check", "application/json",
+        "{\"lines\":[{\"sku\":\"SKU-0001\",\"quantity\":1}],\"lines\":[]}", KEY, WEBSHOP), 400, "VALIDATION_FAILED");
+    assertProblem(http.post("/v1/atp:check", "application/json",
+        "{\"lines\":[{\"sku\":\"SKU-0001\",\"quantity\":1}]} trailing", KEY, WEBSHOP), 400, "VALIDATION_FAILED");
   }
 
   @Test

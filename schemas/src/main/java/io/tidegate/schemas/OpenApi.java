@@ -1,6 +1,7 @@
 package io.tidegate.schemas;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vertx.core.json.JsonObject;
 
@@ -54,6 +55,23 @@ public final class OpenApi {
       return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + RESOURCE, e);
+    }
+  }
+
+  /**
+   * {@code $id} given to {@link #tree()}, so that {@code io.tidegate.schemas.events.CompiledSchema}
+   * can compile the document's request schemas and resolve their {@code $ref}s.
+   */
+  public static final String DOCUMENT_ID = "https://tidegate.io/openapi/tidegate.yaml";
+
+  /** The document parsed into a fresh Jackson tree, with {@link #DOCUMENT_ID} as its {@code $id}. */
+  public static ObjectNode tree() {
+    try {
+      ObjectNode root = (ObjectNode) new ObjectMapper(new YAMLFactory()).readTree(yaml());
+      root.put("$id", DOCUMENT_ID);
+      return root;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot parse " + RESOURCE, e);
     }
   }
 

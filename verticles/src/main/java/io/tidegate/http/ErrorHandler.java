@@ -6,30 +6,21 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
-import io.vertx.json.schema.OutputUnit;
-import io.vertx.openapi.validation.SchemaValidationException;
-import io.vertx.openapi.validation.ValidatorException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one place where failures become RFC 9457 {@code application/problem+json}. Typed
- * {@link ApiFailure}s keep their status and code; OpenAPI validation failures become 400 with a
- * pointer per bad field; anything unexpected is a 500 {@code INTERNAL} whose body never carries
+ * {@link ApiFailure}s (request validation among them, see {@link ApiOperation}) keep their status
+ * and code; anything unexpected is a 500 {@code INTERNAL} whose body never carries
  * the exception text (the cause is logged with the correlation id instead).
  */
 public final class ErrorHandler implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ErrorHandler.class);
   public static final String PROBLEM_JSON = "application/problem+json";
-
-  private static final Pattern GENERIC =
-      Pattern.compile("does not match|did not match|subschema had errors|additional properties schema");
 
   private final long bodyLimitBytes;
 
@@ -62,13 +53,6 @@ public final class ErrorHandler implements Handler<RoutingContext> {
     if (cause instanceof ApiFailure api) {
       return api;
     }
-    if (cause instanceof SchemaValidationException schema) {
-      return fromSchemaValidation(schema);
-    }
-    if (cause instanceof ValidatorException validator) {
-      return new ApiFailure.ValidationFailed(validator.getMessage(), List.of(
-          new ApiFailure.FieldError("", validator.getMessage())));
-    }
     if (cause instanceof DecodeException) {
       return new ApiFailure.ValidationFailed("", "The body is not well-formed JSON");
     }
@@ -82,53 +66,6 @@ public final class ErrorHandler implements Handler<RoutingContext> {
       case 415 -> new ApiFailure.UnsupportedMediaType(rc.request().getHeader("Content-Type"));
       default -> null;
     };
-  }
-
-  private static ApiFailure fromSchemaValidation(SchemaValidationException e) {
-    List<ApiFailure.FieldError> leaves = new ArrayList<>();
-    collect(e.getOutputUnit(), leaves);
-    List<ApiFailure.FieldError> errors = mostSpecific(leaves);
-    if (errors.isEmpty()) {
-      errors = List.of(new ApiFailure.FieldError("", e.getMessage()));
-    }
-    return new ApiFailure.ValidationFailed("The request does not match the API contract ("
-        + errors.size() + " problem" + (errors.size() == 1 ? "" : "s") + ")", errors);
-  }
-
-  /** Every error of the JSON Schema output with the pointer of the offending value. */
-  private static void collect(OutputUnit unit, List<ApiFailure.FieldError> out) {
-    if (unit == null) {
-      return;
-    }
-    if (unit.getError() != null) {
-      String pointer = unit.getInstanceLocation() == null ? "" : unit.getInstanceLocation();
-      out.add(new ApiFailure.FieldError(pointer.startsWith("#") ? pointer.substring(1) : pointer, unit.getError()));
-    }
-    if (unit.getErrors() != null) {
-      unit.getErrors().forEach(child -> collect(child, out));
-    }
-  }
-
-  /**
-   * One entry per offending value: errors on a parent whose child is also reported are dropped
-   * (they only say "a child failed"), and per pointer the concrete message wins over the
-   * generic "does not match schema" wrappers.
-   */
-  private static List<ApiFailure.FieldError> mostSpecific(List<ApiFailure.FieldError> all) {
-    Map<String, String> byPointer = new LinkedHashMap<>();
-    for (ApiFailure.FieldError e : all) {
-      boolean hasChild = all.stream().anyMatch(o -> o.pointer().startsWith(e.pointer() + "/"));
-      if (hasChild) {
-        continue;
-      }
-      String held = byPointer.get(e.pointer());
-      if (held == null || (GENERIC.matcher(held).find() && !GENERIC.matcher(e.message()).find())) {
-        byPointer.put(e.pointer(), e.message());
-      }
-    }
-    List<ApiFailure.FieldError> out = new ArrayList<>();
-    byPointer.forEach((pointer, message) -> out.add(new ApiFailure.FieldError(pointer, message)));
-    return out;
   }
 
   static void render(RoutingContext rc, int status, String code, String title, String detail,

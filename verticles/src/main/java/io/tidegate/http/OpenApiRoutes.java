@@ -1,15 +1,9 @@
 package io.tidegate.http;
 
-import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.openapi.contract.OpenAPIContract;
-import io.vertx.openapi.contract.Operation;
-import io.vertx.openapi.validation.RequestUtils;
-import io.vertx.openapi.validation.RequestValidator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,30 +23,24 @@ public final class OpenApiRoutes {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9_]*)}");
 
   private final Router router;
-  private final OpenAPIContract contract;
-  private final RequestValidator validator;
+  private final ApiContract contract;
   private final Set<String> registered = new HashSet<>();
 
-  private OpenApiRoutes(Vertx vertx, Router router, OpenAPIContract contract) {
+  public OpenApiRoutes(Router router, ApiContract contract) {
     this.router = router;
     this.contract = contract;
-    this.validator = RequestValidator.create(vertx, contract);
-  }
-
-  public static Future<OpenApiRoutes> load(Vertx vertx, Router router, OpenAPIContract contract) {
-    return Future.succeededFuture(new OpenApiRoutes(vertx, router, contract));
   }
 
   /** Serves {@code operationId} with the given handlers, after validation. */
   @SafeVarargs
   public final OpenApiRoutes operation(String operationId, Handler<RoutingContext>... handlers) {
-    Operation operation = contract.operation(operationId);
+    ApiOperation operation = contract.operation(operationId);
     if (operation == null) {
       throw new IllegalArgumentException("operation '" + operationId + "' is not in the OpenAPI document");
     }
-    Route route = router.routeWithRegex(operation.getHttpMethod(), toRegex(operation.getOpenAPIPath()))
-        .setName(operation.getOpenAPIPath());
-    if (operation.getRequestBody() != null) {
+    Route route = router.routeWithRegex(operation.method(), toRegex(operation.path()))
+        .setName(operation.path());
+    if (operation.body() != null) {
       route.handler(OpenApiRoutes::requireJson);
     }
     route.handler(rc -> validate(rc, operation));
@@ -69,17 +57,19 @@ public final class OpenApiRoutes {
    */
   public void remainingNotImplemented() {
     List<String> rest = contract.operations().stream()
-        .map(Operation::getOperationId)
+        .map(ApiOperation::operationId)
         .filter(id -> !registered.contains(id))
         .toList();
     rest.forEach(id -> operation(id, rc -> rc.fail(new ApiFailure.NotImplemented(id))));
   }
 
-  private void validate(RoutingContext rc, Operation operation) {
-    RequestUtils.extract(rc.request(), operation, () -> Future.succeededFuture(rc.body().buffer()))
-        .compose(request -> validator.validate(request, operation.getOperationId()))
-        .onSuccess(validated -> rc.next())
-        .onFailure(rc::fail);
+  private static void validate(RoutingContext rc, ApiOperation operation) {
+    ApiFailure failure = operation.check(rc);
+    if (failure == null) {
+      rc.next();
+    } else {
+      rc.fail(failure);
+    }
   }
 
   private static void requireJson(RoutingContext rc) {

@@ -32,10 +32,11 @@ import java.util.regex.Pattern;
  *
  * <p>Immutable after construction and thread-safe.
  */
-final class CompiledSchema {
+public final class CompiledSchema {
 
   private static final Set<String> ANNOTATIONS =
-    Set.of("$schema", "$id", "title", "description", "$comment", "examples", "default", "$defs");
+    Set.of("$schema", "$id", "title", "description", "$comment", "examples", "default", "$defs",
+      "example", "deprecated", "readOnly", "writeOnly");
 
   private static final int OBJECT = 1;
   private static final int ARRAY = 2;
@@ -53,7 +54,7 @@ final class CompiledSchema {
   }
 
   /** {@code true} if {@code instance} is valid; stops at the first violation. */
-  boolean isValid(JsonNode instance) {
+  public boolean isValid(JsonNode instance) {
     return root.validate(instance, null, null);
   }
 
@@ -61,7 +62,7 @@ final class CompiledSchema {
    * Every violation as {@code "<pointer>: <message>"}, the pointer being {@code base} followed by
    * the instance location; empty when valid.
    */
-  List<String> errors(JsonNode instance, String base) {
+  public List<String> errors(JsonNode instance, String base) {
     List<String> errors = new ArrayList<>();
     root.validate(instance, new Pointer(null, base, true), errors);
     return errors;
@@ -70,12 +71,12 @@ final class CompiledSchema {
   /**
    * Compiles schema documents that may refer to each other by {@code $id}-relative {@code $ref}.
    */
-  static final class Compiler {
+  public static final class Compiler {
     private final Map<String, JsonNode> documents = new HashMap<>();
     private final Map<String, Node> compiled = new HashMap<>();
 
     /** Adds a schema document; its {@code $id} (absolute URI) identifies it. */
-    Compiler add(JsonNode document) {
+    public Compiler add(JsonNode document) {
       String id = document.path("$id").asText(null);
       if (id == null || !URI.create(id).isAbsolute()) {
         throw new IllegalArgumentException("schema needs an absolute $id");
@@ -85,8 +86,16 @@ final class CompiledSchema {
     }
 
     /** Compiles the document with this {@code $id}. */
-    CompiledSchema compile(String id) {
+    public CompiledSchema compile(String id) {
       return new CompiledSchema(resolve(id, ""));
+    }
+
+    /**
+     * Compiles the subschema at {@code pointer} (RFC 6901) of the document with this {@code $id},
+     * e.g. a request body schema inside an OpenAPI document.
+     */
+    public CompiledSchema compile(String id, String pointer) {
+      return new CompiledSchema(resolve(id, pointer));
     }
 
     private Node resolve(String documentId, String fragment) {
