@@ -4,6 +4,16 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidegate.atp.CheckAtpHandler;
 import io.tidegate.atp.GetAtpHandler;
 import io.tidegate.http.ApiContract;
+import io.tidegate.http.ApiFailure;
+import io.tidegate.orders.CreateOrderHandler;
+import io.tidegate.orders.DeadLetterAdmin;
+import io.tidegate.orders.FindOrdersHandler;
+import io.tidegate.orders.GetOrderHandler;
+import io.tidegate.orders.OrderIntake;
+import io.tidegate.orders.OrderRepository;
+import io.tidegate.throttle.ChannelLimitsAdmin;
+import io.tidegate.throttle.Throttles;
+import java.util.List;
 import io.tidegate.http.ApiKeyAuth;
 import io.tidegate.http.ApiKeys;
 import io.tidegate.http.Channel;
@@ -48,7 +58,9 @@ final class ApiRoutes {
     // Path-less routes on purpose: a route with a path would prefix the metrics route label.
     router.route().handler(under("/v1/", new ApiKeyAuth<Channel>("X-Api-Key", services.channelKeys())));
     router.route().handler(under("/admin/", new ApiKeyAuth<String>("X-Admin-Key", services.adminKeys())));
-    OpenApiRoutes ops = new OpenApiRoutes(router, services.contract());
+    Throttles throttles = services.throttles();
+    OpenApiRoutes ops = new OpenApiRoutes(router, services.contract(), policy -> throttles == null ? List.of()
+        : List.of(throttles.handler(policy), throttles.shedder(policy)));
     ops.operation("getAtp", new GetAtpHandler(services.inventory(), services.reservations(),
         services.inventoryFeed()));
     ops.operation("checkAtp", new CheckAtpHandler(services.inventory(), services.reservations(),
@@ -56,6 +68,16 @@ final class ApiRoutes {
     ops.operation("quotePrices", new QuotePricesHandler(services.prices(), services.quotes(),
         services.config().pricing(), Clock.systemUTC()));
     ops.operation("getQuote", new GetQuoteHandler(services.quotes()));
+    ops.operation("createOrder", new CreateOrderHandler(services.intake()));
+    ops.operation("getOrder", new GetOrderHandler(services.orders()));
+    ops.operation("findOrders", new FindOrdersHandler(services.orders()));
+    ops.operation("listDeadLetters", services.deadLetters().list());
+    ops.operation("replayDeadLetter", services.deadLetters().replayOne());
+    ops.operation("replayAllDeadLetters", services.deadLetters().replayAll());
+    ChannelLimitsAdmin limits = throttles == null ? null : new ChannelLimitsAdmin(throttles);
+    ops.operation("listChannels", limits == null ? ApiRoutes::throttlingOff : limits.list());
+    ops.operation("getChannelLimits", limits == null ? ApiRoutes::throttlingOff : limits.get());
+    ops.operation("replaceChannelLimits", limits == null ? ApiRoutes::throttlingOff : limits.replace());
     ops.operation("liveness", rc -> Responses.json(rc, 200, LIVE));
     ops.operation("readiness", new ReadinessHandler(services.readiness()));
     ops.operation("metrics", PrometheusScrapingHandler.create(services.registry()));
@@ -68,6 +90,10 @@ final class ApiRoutes {
     router.errorHandler(413, errors);
     router.errorHandler(500, errors);
     return Future.succeededFuture(router);
+  }
+
+  private static void throttlingOff(RoutingContext rc) {
+    rc.fail(new ApiFailure.NotFound("Throttling is disabled on this instance (throttling.enabled=false)"));
   }
 
   private static Handler<RoutingContext> under(String prefix, Handler<RoutingContext> handler) {
@@ -85,6 +111,7 @@ final class ApiRoutes {
                   io.tidegate.atp.ReservationBook reservations, io.tidegate.kafka.FeedStatus inventoryFeed,
                   io.tidegate.pricing.PriceBook prices, io.tidegate.pricing.QuoteRepository quotes,
                   ApiKeys<Channel> channelKeys, ApiKeys<String> adminKeys, HealthChecks readiness,
-                  PrometheusMeterRegistry registry, Buffer openApiYaml, ApiContract contract) {
+                  PrometheusMeterRegistry registry, Buffer openApiYaml, ApiContract contract, OrderIntake intake,
+                  OrderRepository orders, DeadLetterAdmin deadLetters, Throttles throttles) {
   }
 }

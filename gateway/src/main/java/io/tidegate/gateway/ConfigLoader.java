@@ -12,7 +12,9 @@ import io.tidegate.config.GatewayConfig;
 import io.tidegate.config.HttpSettings;
 import io.tidegate.config.KafkaSettings;
 import io.tidegate.config.PostgresSettings;
+import io.tidegate.config.OrdersSettings;
 import io.tidegate.config.PricingSettings;
+import io.tidegate.config.ThrottlingSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -125,7 +127,7 @@ public final class ConfigLoader {
         + ", maxQuoteLines=" + c.pricing().maxQuoteLines() + ", customerGroups=" + c.pricing().customerGroups().size()
         + "] " + c.erp() + " channels="
         + c.channels().stream().map(ch -> ch.name() + "(" + ch.apiKeyHashes().size() + " key(s))").toList()
-        + " admin=(" + c.admin().apiKeyHashes().size() + " key(s))";
+        + " admin=(" + c.admin().apiKeyHashes().size() + " key(s)) " + c.orders() + " " + c.throttling();
   }
 
   private static boolean isSecret(String key) {
@@ -145,10 +147,16 @@ public final class ConfigLoader {
     Node pg = n.node("postgres");
     Node atp = n.node("atp");
     Node pricing = n.node("pricing");
+    Node orders = n.node("orders");
+    Node erp = n.node("erp");
     List<ChannelSettings> channels = new ArrayList<>();
     Node channelsNode = n.node("channels");
     for (String name : channelsNode.keys()) {
-      channels.add(new ChannelSettings(name, channelsNode.node(name).strings("apiKeyHashes")));
+      Node channel = channelsNode.node(name);
+      channel.onlyKeys("apiKeyHashes", "atpPolicy");
+      String policy = channel.string("atpPolicy");
+      channels.add(new ChannelSettings(name, channel.strings("apiKeyHashes"), policy == null
+          ? ChannelSettings.AtpPolicy.REJECT : ChannelSettings.AtpPolicy.parse(channel.key("atpPolicy"), policy)));
     }
     return new GatewayConfig(
         new HttpSettings(http.string("host"), http.integer("port"), http.integer("instances"),
@@ -161,8 +169,16 @@ public final class ConfigLoader {
         new AtpSettings(atp.integer("staleAfterSeconds"), atp.integer("lagCheckIntervalMs")),
         new PricingSettings(pricing.integer("quoteValiditySeconds"), pricing.integer("maxQuoteLines"),
             pricing.stringMap("customerGroups")),
-        new ErpSettings(n.node("erp").string("baseUrl")),
+        new OrdersSettings(orders.integer("maxLines"), orders.integer("idempotencyRetentionHours"),
+            orders.integer("inFlightLeaseSeconds"), orders.integer("reservationExpiryMinutes"),
+            orders.string("statusGroup")),
+        new ErpSettings(erp.string("baseUrl"), erp.integer("ratePerSecond"), erp.integer("concurrency"),
+            erp.integer("timeoutMs"), erp.integer("maxAttempts"), erp.integer("backoffInitialMs"),
+            erp.integer("backoffMaxMs"), erp.integer("breakerFailures"), erp.integer("breakerResetMs"),
+            erp.string("posterGroup")),
         new AdminSettings(n.node("admin").strings("apiKeyHashes")),
+        new ThrottlingSettings(n.node("throttling").bool("enabled"), n.node("throttling").string("file"),
+            n.node("throttling").integer("reloadIntervalMs")),
         channels);
   }
 
@@ -185,6 +201,15 @@ public final class ConfigLoader {
       return new Node((Map<String, Object>) v, key(name));
     }
 
+    void onlyKeys(String... allowed) {
+      for (String k : map.keySet()) {
+        if (!List.of(allowed).contains(k)) {
+          throw new ConfigException("invalid configuration: unknown key '" + key(k) + "' (known keys at this level: "
+              + String.join(", ", allowed) + ")");
+        }
+      }
+    }
+
     List<String> keys() {
       return List.copyOf(map.keySet());
     }
@@ -204,6 +229,14 @@ public final class ConfigLoader {
       } catch (NumberFormatException e) {
         throw ConfigException.invalid(key(name), v, "an integer");
       }
+    }
+
+    boolean bool(String name) {
+      String v = string(name);
+      if ("true".equalsIgnoreCase(v) || "false".equalsIgnoreCase(v)) {
+        return Boolean.parseBoolean(v);
+      }
+      throw ConfigException.invalid(key(name), v, "true or false");
     }
 
     List<String> strings(String name) {

@@ -5,7 +5,19 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidegate.kafka.FeedStatus;
 import io.tidegate.atp.InventoryFeed;
 import io.tidegate.atp.InventoryReadModel;
-import io.tidegate.atp.ReservationBook;
+import io.tidegate.atp.SoftReservations;
+import io.tidegate.erp.ErpPoster;
+import io.tidegate.kafka.EventPublisher;
+import io.tidegate.orders.DeadLetterAdmin;
+import io.tidegate.orders.DeadLetterRepository;
+import io.tidegate.orders.IdempotencyStore;
+import io.tidegate.orders.OrderIntake;
+import io.tidegate.orders.OrderRepository;
+import io.tidegate.orders.OrderStatusProjector;
+import io.tidegate.orders.ReservationFeed;
+import io.tidegate.throttle.ThrottleFile;
+import io.tidegate.throttle.ThrottleFileWatcher;
+import io.tidegate.throttle.Throttles;
 import io.tidegate.config.ChannelSettings;
 import io.tidegate.config.GatewayConfig;
 import io.tidegate.config.PostgresSettings;
@@ -40,7 +52,11 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -66,10 +82,18 @@ public final class GatewayApp {
   private final FeedStatus inventoryFeed;
   private final PriceBook prices = new PriceBook();
   private final FeedStatus priceFeed;
+  private final SoftReservations reservations;
+  private final List<FeedStatus> reservationFeeds;
+  private final PrometheusMeterRegistry registryRef;
+  private ThrottleFileWatcher watcher;
   private int port;
 
-  private GatewayApp(Vertx vertx, GatewayConfig config) {
+  private GatewayApp(Vertx vertx, GatewayConfig config, PrometheusMeterRegistry registry) {
     this.vertx = vertx;
+    this.registryRef = registry;
+    this.reservationFeeds = List.of(feedStatus(config), feedStatus(config), feedStatus(config));
+    this.reservations = new SoftReservations(config.orders().reservationExpiryMinutes() * 60_000L,
+        System::currentTimeMillis);
     this.pool = pool(vertx, config.postgres());
     this.producer = KafkaProducer.create(vertx, KafkaClients.producer(config.kafka()));
     this.admin = KafkaAdminClient.create(vertx, KafkaClients.admin(config.kafka()));
@@ -87,7 +111,7 @@ public final class GatewayApp {
             .addLabels(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE)))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
-    GatewayApp app = new GatewayApp(vertx, config);
+    GatewayApp app = new GatewayApp(vertx, config, registry);
     return app.boot(config, registry)
         .map(app)
         .recover(e -> app.stop().transform(ignored -> Future.failedFuture(e)));
@@ -96,17 +120,82 @@ public final class GatewayApp {
   private Future<Void> boot(GatewayConfig config, PrometheusMeterRegistry registry) {
     return migrate(1)
         .compose(n -> vertx.executeBlocking(StartupResources::load))
-        .compose(res -> vertx.deployVerticle(new CompactedFeedVerticle(Topics.INVENTORY_POSITIONS, config.kafka(),
-                config.atp().lagCheckIntervalMs(), res.codec(), new InventoryFeed(inventory), inventoryFeed,
-                new DeadLetters(producer), registry))
-            .compose(id -> vertx.deployVerticle(new CompactedFeedVerticle(Topics.PRICE_RULES, config.kafka(),
-                config.atp().lagCheckIntervalMs(), res.codec(),
-                new PriceRuleFeed(prices, new PriceRuleHistory(pool), registry), priceFeed,
-                new DeadLetters(producer), registry)))
-            .compose(id -> deployHttp(config, new ApiRoutes.Services(config, inventory, ReservationBook.NONE,
-                inventoryFeed, prices, new QuoteRepository(pool), channelKeys(config), adminKeys(config),
-                Readiness.create(vertx, admin, pool, inventoryFeed, priceFeed), registry, res.openApiYaml(),
-                res.contract()))));
+        .compose(res -> throttles(config, registry).compose(throttles -> {
+          EventPublisher publisher = new EventPublisher(vertx, producer, res.codec(), config.kafka().sendTimeoutMs(),
+              registry);
+          OrderRepository orders = new OrderRepository(pool);
+          ErpPoster poster = new ErpPoster(config.kafka(), config.erp(), res.codec(), publisher, orders, registry);
+          OrderIntake intake = new OrderIntake(inventory, reservations, new QuoteRepository(pool),
+              new IdempotencyStore(pool, config.orders().idempotencyRetentionHours(),
+                  config.orders().inFlightLeaseSeconds()),
+              orders, publisher, config.orders(), channel -> config.channel(channel).orElseThrow().atpPolicy(),
+              Clock.systemUTC(), registry);
+          DeadLetterAdmin deadLetterAdmin = new DeadLetterAdmin(new DeadLetterRepository(pool), publisher,
+              res.codec());
+          return deployFeeds(config, res.codec(), registry)
+              .compose(v -> vertx.deployVerticle(new OrderStatusProjector(config.kafka(), config.orders().statusGroup(),
+                  pool, res.codec(), registry)))
+              .compose(v -> vertx.deployVerticle(poster))
+              .compose(v -> deployHttp(config, new ApiRoutes.Services(config, inventory, reservations,
+                  inventoryFeed, prices, new QuoteRepository(pool), channelKeys(config), adminKeys(config),
+                  Readiness.create(vertx, admin, pool, inventoryFeed, priceFeed, reservationFeeds, poster::breakerState,
+                      publisher::breakerState),
+                  registry, res.openApiYaml(), res.contract(), intake, orders, deadLetterAdmin, throttles)));
+        }))
+        .onSuccess(v -> housekeeping(config));
+  }
+
+  private Future<Void> deployFeeds(GatewayConfig config, EventCodec codec, PrometheusMeterRegistry registry) {
+    int lagMs = config.atp().lagCheckIntervalMs();
+    long lookbackMs = config.orders().reservationExpiryMinutes() * 60_000L;
+    ReservationFeed reservationFeed = new ReservationFeed(reservations);
+    Future<?> all = vertx.deployVerticle(new CompactedFeedVerticle(Topics.INVENTORY_POSITIONS, config.kafka(), lagMs,
+            codec, new InventoryFeed(inventory), inventoryFeed, new DeadLetters(producer), registry))
+        .compose(id -> vertx.deployVerticle(new CompactedFeedVerticle(Topics.PRICE_RULES, config.kafka(), lagMs, codec,
+            new PriceRuleFeed(prices, new PriceRuleHistory(pool), registry), priceFeed, new DeadLetters(producer),
+            registry)));
+    // Soft reservations: every instance reads the order topics from the oldest record that can still hold stock.
+    List<String> topics = List.of(Topics.ORDERS_ACCEPTED, Topics.ORDERS_STATUS, Topics.ORDERS_ERP_STATUS);
+    for (int i = 0; i < topics.size(); i++) {
+      CompactedFeedVerticle feed = new CompactedFeedVerticle(topics.get(i), config.kafka(), lagMs, codec,
+          reservationFeed, reservationFeeds.get(i), null, registry).startingFrom(lookbackMs);
+      all = all.compose(id -> vertx.deployVerticle(feed));
+    }
+    return all.mapEmpty();
+  }
+
+  /** The throttle file, loaded before the routes exist; null when throttling is off. */
+  private Future<Throttles> throttles(GatewayConfig config, PrometheusMeterRegistry registry) {
+    if (!config.throttling().enabled()) {
+      LOG.warn("throttling is DISABLED (throttling.enabled=false): no channel budgets, no load shedding");
+      return Future.succeededFuture(null);
+    }
+    Set<String> channels = config.channels().stream().map(ChannelSettings::name).collect(Collectors.toSet());
+    return ThrottleFile.load(vertx, config.throttling().file(), channels).map(settings -> {
+      Throttles throttles = new Throttles(settings, channels, registry, System::nanoTime);
+      watcher = new ThrottleFileWatcher(vertx, config.throttling().file(), throttles,
+          config.throttling().reloadIntervalMs());
+      watcher.start();
+      return throttles;
+    });
+  }
+
+  /** Periodic chores: expire soft reservations, purge expired idempotency keys. */
+  private void housekeeping(GatewayConfig config) {
+    IdempotencyStore keys = new IdempotencyStore(pool, config.orders().idempotencyRetentionHours(),
+        config.orders().inFlightLeaseSeconds());
+    registry().gauge("gateway_soft_reservations_orders", reservations, SoftReservations::orders);
+    vertx.setPeriodic(10_000, id -> reservations.expire());
+    vertx.setPeriodic(60_000, id -> keys.purgeExpired()
+        .onFailure(e -> LOG.debug("idempotency key purge skipped: {}", e.toString())));
+  }
+
+  private static FeedStatus feedStatus(GatewayConfig config) {
+    return new FeedStatus(config.atp().staleAfterSeconds() * 1000L, System::currentTimeMillis);
+  }
+
+  private io.micrometer.core.instrument.MeterRegistry registry() {
+    return registryRef;
   }
 
   /** What start-up reads from the class path, once, off the event loop. */
@@ -159,6 +248,9 @@ public final class GatewayApp {
    * and closes the producer, closes the pool, then Vert.x.
    */
   public Future<Void> stop() {
+    if (watcher != null) {
+      watcher.stop();
+    }
     return bounded(Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()), "undeploy")
         .transform(v -> bounded(producer.flush(), "producer flush"))
         .transform(v -> bounded(producer.close(5000), "producer close"))

@@ -78,6 +78,7 @@ public final class TestStack {
     env.put("TIDEGATE_POSTGRES_PASSWORD", postgres.password());
     env.put("TIDEGATE_POSTGRES_DATABASE", postgres.database());
     env.put("TIDEGATE_ATP_LAG_CHECK_INTERVAL_MS", "200");
+    env.put("TIDEGATE_THROTTLING_FILE", repoConfig().toAbsolutePath().getParent().resolve("throttles.yaml").toString());
     return env;
   }
 

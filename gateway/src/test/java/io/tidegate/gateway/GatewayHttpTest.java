@@ -47,14 +47,18 @@ class GatewayHttpTest {
   }
 
   @Test
-  void readinessChecksKafkaPostgresAndBothFeeds() {
+  void readinessChecksKafkaPostgresBothFeedsAndReportsTheBreakers() {
     Answer ready = Eventually.await(Duration.ofSeconds(30), "/health/ready = 200",
         () -> http.get("/health/ready"), a -> a.status() == 200);
     JsonArray checks = ready.json().getJsonArray("checks");
-    assertEquals(4, checks.size(), ready.body());
+    java.util.Set<String> ids = new java.util.TreeSet<>();
     for (Object check : checks) {
       assertEquals("UP", ((JsonObject) check).getString("status"), ready.body());
+      ids.add(((JsonObject) check).getString("id"));
     }
+    assertEquals(java.util.Set.of("kafka", "postgres", "inventory-feed", "price-feed", "reservation-feeds", "erp",
+        "kafka-producer"), ids);
+    assertTrue(ready.body().contains("\"breaker\":\"closed\""), ready.body());
   }
 
   @Test

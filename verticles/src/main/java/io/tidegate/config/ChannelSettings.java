@@ -5,13 +5,38 @@ import java.util.List;
 /**
  * A sales channel (webshop, marketplace, EDI partner). API keys are stored only as SHA-256
  * hashes; several hashes allow key rotation without downtime.
+ *
+ * @param atpPolicy what order intake does with a line that stock cannot cover: {@code reject} the
+ *                  order (422 INSUFFICIENT_STOCK), accept it as a {@code backorder} (the short part
+ *                  is not reserved), or {@code accept} without checking stock
  */
-public record ChannelSettings(String name, List<String> apiKeyHashes) {
+public record ChannelSettings(String name, List<String> apiKeyHashes, AtpPolicy atpPolicy) {
+
+  /** Order intake's stock rule for a channel. */
+  public enum AtpPolicy {
+    REJECT, BACKORDER, ACCEPT;
+
+    public static AtpPolicy parse(String key, String value) {
+      for (AtpPolicy p : values()) {
+        if (p.name().equalsIgnoreCase(value == null ? "" : value.trim())) {
+          return p;
+        }
+      }
+      throw ConfigException.invalid(key, value, "one of reject, backorder, accept");
+    }
+  }
 
   public ChannelSettings {
-    if (name == null || !name.matches("[a-z0-9][a-z0-9_-]{0,63}")) {
-      throw ConfigException.invalid("channels", name, "a channel name of lowercase letters, digits, '-' or '_'");
+    if (name == null || !name.matches("[a-z0-9][a-z0-9_-]{0,31}")) {
+      throw ConfigException.invalid("channels", name, "a channel name of lowercase letters, digits, '-' or '_' (at most 32)");
     }
     apiKeyHashes = Check.keyHashes("channels." + name + ".apiKeyHashes", apiKeyHashes);
+    if (atpPolicy == null) {
+      atpPolicy = AtpPolicy.REJECT;
+    }
+  }
+
+  public ChannelSettings(String name, List<String> apiKeyHashes) {
+    this(name, apiKeyHashes, AtpPolicy.REJECT);
   }
 }

@@ -1,11 +1,35 @@
 package io.tidegate.config;
 
-/** Where the ERP's HTTP API is. */
-public record ErpSettings(String baseUrl) {
+/**
+ * The ERP's HTTP API and how orders are drained into it.
+ *
+ * @param baseUrl              where {@code POST /orders} lives
+ * @param ratePerSecond        orders posted per second at most, per gateway process
+ * @param concurrency          ERP calls in flight at most, per gateway process
+ * @param timeoutMs            one ERP call not answered within this counts as failed (and is retried)
+ * @param maxAttempts          attempts for 5xx/time-outs before the order is dead-lettered
+ * @param backoffInitialMs     first retry delay; doubled per attempt, with full jitter
+ * @param backoffMaxMs         retry delays never exceed this (nor the ERP's Retry-After cap)
+ * @param breakerFailures      consecutive failures that open the circuit breaker
+ * @param breakerResetMs       an open breaker lets one probe through after this
+ * @param posterGroup          Kafka consumer group of the poster (one per deployment, not per process)
+ */
+public record ErpSettings(String baseUrl, int ratePerSecond, int concurrency, int timeoutMs, int maxAttempts,
+                          int backoffInitialMs, int backoffMaxMs, int breakerFailures, int breakerResetMs,
+                          String posterGroup) {
 
   public ErpSettings {
     if (baseUrl == null || !baseUrl.matches("https?://[^\\s]+")) {
       throw ConfigException.invalid("erp.baseUrl", baseUrl, "an http(s) URL such as http://127.0.0.1:8090");
     }
+    Check.range("erp.ratePerSecond", ratePerSecond, 1, 100_000);
+    Check.range("erp.concurrency", concurrency, 1, 1024);
+    Check.range("erp.timeoutMs", timeoutMs, 100, 300_000);
+    Check.range("erp.maxAttempts", maxAttempts, 1, 100);
+    Check.range("erp.backoffInitialMs", backoffInitialMs, 1, 600_000);
+    Check.range("erp.backoffMaxMs", backoffMaxMs, backoffInitialMs, 3_600_000);
+    Check.range("erp.breakerFailures", breakerFailures, 1, 1000);
+    Check.range("erp.breakerResetMs", breakerResetMs, 100, 600_000);
+    Check.notBlank("erp.posterGroup", posterGroup);
   }
 }

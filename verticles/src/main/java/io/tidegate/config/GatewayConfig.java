@@ -4,7 +4,8 @@ import java.util.List;
 
 /** The whole gateway configuration: parsed once at start-up, validated, immutable. */
 public record GatewayConfig(HttpSettings http, KafkaSettings kafka, PostgresSettings postgres,
-                            AtpSettings atp, PricingSettings pricing, ErpSettings erp, AdminSettings admin,
+                            AtpSettings atp, PricingSettings pricing, OrdersSettings orders, ErpSettings erp, AdminSettings admin,
+                            ThrottlingSettings throttling,
                             List<ChannelSettings> channels) {
 
   public GatewayConfig {
@@ -15,14 +16,27 @@ public record GatewayConfig(HttpSettings http, KafkaSettings kafka, PostgresSett
   }
 
   public GatewayConfig withHttp(HttpSettings newHttp) {
-    return new GatewayConfig(newHttp, kafka, postgres, atp, pricing, erp, admin, channels);
+    return new GatewayConfig(newHttp, kafka, postgres, atp, pricing, orders, erp, admin, throttling, channels);
   }
 
   public GatewayConfig withKafka(KafkaSettings newKafka) {
-    return new GatewayConfig(http, newKafka, postgres, atp, pricing, erp, admin, channels);
+    return new GatewayConfig(http, newKafka, postgres, atp, pricing, orders, erp, admin, throttling, channels);
   }
 
   public GatewayConfig withPostgres(PostgresSettings newPostgres) {
-    return new GatewayConfig(http, kafka, newPostgres, atp, pricing, erp, admin, channels);
+    return new GatewayConfig(http, kafka, newPostgres, atp, pricing, orders, erp, admin, throttling, channels);
+  }
+
+  public GatewayConfig withThrottling(ThrottlingSettings newThrottling) {
+    return new GatewayConfig(http, kafka, postgres, atp, pricing, orders, erp, admin, newThrottling, channels);
+  }
+
+  public GatewayConfig withErp(ErpSettings newErp) {
+    return new GatewayConfig(http, kafka, postgres, atp, pricing, orders, newErp, admin, throttling, channels);
+  }
+
+  /** The channel called {@code name}, if configured. */
+  public java.util.Optional<ChannelSettings> channel(String name) {
+    return channels.stream().filter(c -> c.name().equals(name)).findFirst();
   }
 }

@@ -1,6 +1,7 @@
 package io.tidegate.http;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A failure a client is meant to see. Handlers fail their future (or the routing context) with
@@ -54,6 +55,11 @@ public abstract class ApiFailure extends RuntimeException {
     return retryAfterSeconds;
   }
 
+  /** Extra RFC 9457 members of this problem (e.g. {@code violated-policies}); none by default. */
+  public Map<String, Object> extensions() {
+    return Map.of();
+  }
+
   public static final class Unauthorized extends ApiFailure {
     public Unauthorized(String detail) {
       super(401, "UNAUTHORIZED", "Unauthorized", detail, List.of(), 0);
@@ -101,8 +107,25 @@ public abstract class ApiFailure extends RuntimeException {
   }
 
   public static final class RateLimited extends ApiFailure {
+    private final List<String> violatedPolicies;
+
     public RateLimited(String detail, long retryAfterSeconds) {
+      this(detail, retryAfterSeconds, List.of());
+    }
+
+    /** @param violatedPolicies names of the exceeded policies, rendered as {@code violated-policies} */
+    public RateLimited(String detail, long retryAfterSeconds, List<String> violatedPolicies) {
       super(429, "RATE_LIMITED", "Too many requests", detail, List.of(), retryAfterSeconds);
+      this.violatedPolicies = List.copyOf(violatedPolicies);
+    }
+
+    public List<String> violatedPolicies() {
+      return violatedPolicies;
+    }
+
+    @Override
+    public Map<String, Object> extensions() {
+      return violatedPolicies.isEmpty() ? Map.of() : Map.of("violated-policies", violatedPolicies);
     }
   }
 
@@ -119,6 +142,29 @@ public abstract class ApiFailure extends RuntimeException {
   }
 
   /** An operation of the OpenAPI document that this build does not serve yet. */
+  public static final class IdempotencyKeyReused extends ApiFailure {
+    public IdempotencyKeyReused() {
+      super(422, "IDEMPOTENCY_KEY_REUSED", "Idempotency key reused",
+          "This Idempotency-Key was used for a different request body; use a new key for a new request",
+          List.of(), 0);
+    }
+  }
+
+  public static final class IdempotencyKeyInUse extends ApiFailure {
+    public IdempotencyKeyInUse() {
+      super(409, "IDEMPOTENCY_KEY_IN_USE", "Idempotency key in use",
+          "A request with this Idempotency-Key is still being processed; retry shortly", List.of(), 1);
+    }
+  }
+
+  /** Order intake under a channel's {@code reject} ATP policy: a line stock cannot cover. */
+  public static final class InsufficientStock extends ApiFailure {
+    public InsufficientStock(List<FieldError> errors) {
+      super(422, "INSUFFICIENT_STOCK", "Insufficient stock",
+          "Stock cannot cover " + errors.size() + " line(s); nothing was accepted", errors, 0);
+    }
+  }
+
   public static final class NotImplemented extends ApiFailure {
     public NotImplemented(String operationId) {
       super(501, "NOT_IMPLEMENTED", "Not implemented",

@@ -41,11 +41,12 @@ public final class ErrorHandler implements Handler<RoutingContext> {
       LOG.error("unhandled failure on {} {} correlationId={}", rc.request().method(), rc.normalizedPath(),
           CorrelationId.of(rc), rc.failure());
       render(rc, 500, "INTERNAL", "Internal error",
-          "The request could not be completed. Quote the correlation id when you report it.", List.of(), 0);
+          "The request could not be completed. Quote the correlation id when you report it.", List.of(), 0,
+          Map.of());
       return;
     }
     render(rc, failure.status(), failure.code(), failure.title(), failure.detail(), failure.errors(),
-        failure.retryAfterSeconds());
+        failure.retryAfterSeconds(), failure.extensions());
   }
 
   private ApiFailure toApiFailure(RoutingContext rc) {
@@ -69,7 +70,7 @@ public final class ErrorHandler implements Handler<RoutingContext> {
   }
 
   static void render(RoutingContext rc, int status, String code, String title, String detail,
-                     List<ApiFailure.FieldError> errors, long retryAfterSeconds) {
+                     List<ApiFailure.FieldError> errors, long retryAfterSeconds, Map<String, Object> extensions) {
     JsonObject body = new JsonObject()
         .put("type", "https://tidegate.io/problems/" + code.toLowerCase().replace('_', '-'))
         .put("title", title)
@@ -82,6 +83,7 @@ public final class ErrorHandler implements Handler<RoutingContext> {
       errors.forEach(e -> list.add(new JsonObject().put("pointer", e.pointer()).put("message", e.message())));
       body.put("errors", list);
     }
+    extensions.forEach(body::put);
     if (retryAfterSeconds > 0) {
       rc.response().putHeader("Retry-After", Long.toString(retryAfterSeconds));
     }

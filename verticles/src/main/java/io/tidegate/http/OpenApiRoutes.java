@@ -7,6 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,10 +26,17 @@ public final class OpenApiRoutes {
   private final Router router;
   private final ApiContract contract;
   private final Set<String> registered = new HashSet<>();
+  private final Function<String, List<Handler<RoutingContext>>> guards;
 
-  public OpenApiRoutes(Router router, ApiContract contract) {
+  /**
+   * @param guards for an operation's {@code x-tidegate-rate-limit-policy}, the handlers that run
+   *               before validation (throttle, load shedder), so every answer of a throttled
+   *               route, a 400 included, carries the RateLimit fields
+   */
+  public OpenApiRoutes(Router router, ApiContract contract, Function<String, List<Handler<RoutingContext>>> guards) {
     this.router = router;
     this.contract = contract;
+    this.guards = guards;
   }
 
   /** Serves {@code operationId} with the given handlers, after validation. */
@@ -40,6 +48,9 @@ public final class OpenApiRoutes {
     }
     Route route = router.routeWithRegex(operation.method(), toRegex(operation.path()))
         .setName(operation.path());
+    if (operation.rateLimitPolicy() != null) {
+      guards.apply(operation.rateLimitPolicy()).forEach(route::handler);
+    }
     if (operation.body() != null) {
       route.handler(OpenApiRoutes::requireJson);
     }

@@ -60,6 +60,7 @@ public final class CompactedFeedVerticle extends VerticleBase {
   private Set<TopicPartition> partitions = Set.of();
   private long lagTimer = -1;
   private volatile boolean stopped;
+  private long lookbackMs = -1;
 
   public CompactedFeedVerticle(String topic, KafkaSettings kafka, int lagCheckIntervalMs, EventCodec codec, Sink sink,
                                FeedStatus status, DeadLetters deadLetters, MeterRegistry registry) {
@@ -71,6 +72,15 @@ public final class CompactedFeedVerticle extends VerticleBase {
     this.status = status;
     this.deadLetters = deadLetters;
     this.registry = registry;
+  }
+
+  /**
+   * Starts each partition at the first record not older than {@code lookbackMs} instead of the
+   * beginning: for feeds whose old records no longer matter (soft reservations expire).
+   */
+  public CompactedFeedVerticle startingFrom(long lookbackMs) {
+    this.lookbackMs = lookbackMs;
+    return this;
   }
 
   @Override
@@ -128,7 +138,9 @@ public final class CompactedFeedVerticle extends VerticleBase {
               .tag("feed", topic).tag("partition", Integer.toString(tp.getPartition()))
               .description("Records in the feed not yet applied to the read model (-1 = unknown)")
               .register(registry));
-          return consumer.assign(partitions).compose(v -> consumer.seekToBeginning(partitions));
+          return consumer.assign(partitions).compose(v -> lookbackMs < 0
+              ? consumer.seekToBeginning(partitions)
+              : seekToTime(System.currentTimeMillis() - lookbackMs));
         })
         .onSuccess(v -> LOG.info("{} feed assigned {} partition(s)", topic, partitions.size()))
         .onFailure(e -> {
@@ -138,6 +150,15 @@ public final class CompactedFeedVerticle extends VerticleBase {
           LOG.warn("{} feed not connected yet ({}); retrying in {} ms", topic, e.getMessage(), RETRY_CONNECT_MS);
           vertx.setTimer(RETRY_CONNECT_MS, id -> connect());
         });
+  }
+
+  private Future<Void> seekToTime(long timestamp) {
+    // No record that recent: start at the end offset as of now, explicitly; seekToEnd() is lazy and
+    // would skip a record appended before the first fetch.
+    return consumer.endOffsets(partitions).compose(ends -> Future.join(partitions.stream()
+        .map(tp -> consumer.offsetsForTimes(tp, timestamp)
+            .compose(found -> consumer.seek(tp, found == null ? ends.getOrDefault(tp, 0L) : found.getOffset())))
+        .toList())).mapEmpty();
   }
 
   private void onRecord(KafkaConsumerRecord<String, byte[]> record) {
@@ -151,7 +172,9 @@ public final class CompactedFeedVerticle extends VerticleBase {
     } catch (InvalidEventException e) {
       deadLettered.increment();
       LOG.warn("{} record {}@{} dead-lettered: {}", topic, record.partition(), record.offset(), e.reason());
-      deadLetters.send(record, e.reason());
+      if (deadLetters != null) {
+        deadLetters.send(record, e.reason());
+      }
     }
   }
 

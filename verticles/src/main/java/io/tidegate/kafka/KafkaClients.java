@@ -46,6 +46,26 @@ public final class KafkaClients {
     return c;
   }
 
+  /**
+   * A consumer in a group that commits by hand, only after the outcome of its records is recorded
+   * (at-least-once; the work it does is idempotent). {@code max.poll.interval.ms} is long because a
+   * batch may wait out an ERP outage; heartbeats keep the membership meanwhile.
+   */
+  public static Map<String, String> groupConsumer(KafkaSettings s, String name, String group, int maxPollRecords) {
+    Map<String, String> c = common(s, s.clientId() + "-" + name);
+    c.put("group.id", group);
+    c.put("enable.auto.commit", "false");
+    c.put("auto.offset.reset", "earliest");
+    c.put("max.poll.records", Integer.toString(maxPollRecords));
+    c.put("max.poll.interval.ms", "1800000");
+    c.put("session.timeout.ms", "10000");
+    c.put("heartbeat.interval.ms", "2000");
+    c.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    c.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+    c.putAll(s.properties());
+    return c;
+  }
+
   public static Map<String, String> admin(KafkaSettings s) {
     Map<String, String> c = common(s, s.clientId() + "-admin");
     c.put("request.timeout.ms", "3000");

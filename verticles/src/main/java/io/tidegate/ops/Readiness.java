@@ -1,5 +1,6 @@
 package io.tidegate.ops;
 
+import java.util.function.Supplier;
 import io.tidegate.kafka.FeedStatus;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -9,7 +10,8 @@ import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.sqlclient.Pool;
 
 /**
- * What {@code /health/ready} checks: the broker answers, PostgreSQL answers, and the inventory and price read
+ * What {@code /health/ready} checks: the broker answers, PostgreSQL answers, the ERP and Kafka-producer
+ * circuit breakers (reported, never failing the probe), and the inventory and price read
  * models have caught up with its feed at least once since start (before that, known SKUs would be
  * reported as unknown). Each check has its own time-out so a dead dependency makes the probe say
  * DOWN quickly instead of hanging.
@@ -22,7 +24,8 @@ public final class Readiness {
   }
 
   public static HealthChecks create(Vertx vertx, KafkaAdminClient admin, Pool pool, FeedStatus inventory,
-                                    FeedStatus prices) {
+                                    FeedStatus prices, java.util.List<FeedStatus> reservationFeeds,
+                                    Supplier<String> erpBreaker, Supplier<String> kafkaBreaker) {
     HealthChecks checks = HealthChecks.create(vertx);
     checks.register("kafka", CHECK_TIMEOUT_MS, promise -> admin.describeCluster()
         .onSuccess(c -> promise.complete(Status.OK(new JsonObject().put("brokers", c.getNodes().size()))))
@@ -30,8 +33,18 @@ public final class Readiness {
     checks.register("postgres", CHECK_TIMEOUT_MS, promise -> pool.query("SELECT 1").execute()
         .onSuccess(r -> promise.complete(Status.OK()))
         .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("reason", "database unreachable")))));
+    // The ERP being down does not make this instance unready: reads and order intake still work
+    // (orders wait in Kafka). The breaker states are reported for operators and alerts.
+    checks.register("erp", CHECK_TIMEOUT_MS, promise -> promise.complete(Status.OK(new JsonObject()
+        .put("breaker", erpBreaker.get()))));
+    checks.register("kafka-producer", CHECK_TIMEOUT_MS, promise -> promise.complete(Status.OK(new JsonObject()
+        .put("breaker", kafkaBreaker.get()))));
     feed(checks, "inventory-feed", inventory);
     feed(checks, "price-feed", prices);
+    // Soft reservations must be loaded before this instance takes orders, or it could oversell.
+    checks.register("reservation-feeds", CHECK_TIMEOUT_MS, promise -> promise.complete(
+        reservationFeeds.stream().allMatch(FeedStatus::everInSync) ? Status.OK()
+            : Status.KO(new JsonObject().put("reason", "initial replay"))));
     return checks;
   }
 

@@ -1,0 +1,207 @@
+package io.tidegate.orders;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tidegate.atp.InventoryReadModel;
+import io.tidegate.atp.SoftReservations;
+import io.tidegate.config.ChannelSettings.AtpPolicy;
+import io.tidegate.config.OrdersSettings;
+import io.tidegate.http.ApiFailure;
+import io.tidegate.kafka.EventPublisher;
+import io.tidegate.pricing.QuoteRepository;
+import io.tidegate.schemas.events.EventEnvelope;
+import io.tidegate.schemas.events.EventType;
+import io.tidegate.schemas.events.OrderAccepted;
+import io.tidegate.schemas.events.OrderLine;
+import io.tidegate.schemas.events.ShipTo;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Order intake: validates an order beyond its schema (line cap, known SKUs, quotes, stock under the
+ * channel's ATP policy), claims its Idempotency-Key, makes it durable on {@code orders.accepted.v1}
+ * and only then answers. See {@link OrderIds} for why a retry can never become a second order.
+ */
+public final class OrderIntake {
+
+  /** What the caller answers: the 202 body, and whether it is a replay of an earlier 202. */
+  public record Accepted(JsonObject response, boolean replayed) {
+    public String orderId() {
+      return response.getString("orderId");
+    }
+  }
+
+  private final InventoryReadModel inventory;
+  private final SoftReservations reservations;
+  private final QuoteRepository quotes;
+  private final IdempotencyStore keys;
+  private final OrderRepository orders;
+  private final EventPublisher publisher;
+  private final OrdersSettings settings;
+  private final Function<String, AtpPolicy> policyOf;
+  private final Clock clock;
+  private final MeterRegistry registry;
+
+  public OrderIntake(InventoryReadModel inventory, SoftReservations reservations, QuoteRepository quotes,
+                     IdempotencyStore keys, OrderRepository orders, EventPublisher publisher, OrdersSettings settings,
+                     Function<String, AtpPolicy> policyOf, Clock clock, MeterRegistry registry) {
+    this.inventory = inventory;
+    this.reservations = reservations;
+    this.quotes = quotes;
+    this.keys = keys;
+    this.orders = orders;
+    this.publisher = publisher;
+    this.settings = settings;
+    this.policyOf = policyOf;
+    this.clock = clock;
+    this.registry = registry;
+  }
+
+  public Future<Accepted> accept(String channel, String idempotencyKey, JsonNode tree, JsonObject body,
+                                 String correlationId) {
+    return Future.<Void>succeededFuture().compose(v -> {
+      checkLines(body.getJsonArray("lines"));
+      String hash = OrderIds.requestHash(tree);
+      String orderId = OrderIds.orderId(channel, idempotencyKey, hash);
+      return prices(channel, body).compose(prices -> keys.begin(channel, idempotencyKey, hash, orderId)
+          .compose(claim -> {
+            if (claim instanceof IdempotencyStore.Claim.Replay replay) {
+              return replayed(replay.response());
+            }
+            if (claim instanceof IdempotencyStore.Claim.Reused) {
+              return Future.failedFuture(new ApiFailure.IdempotencyKeyReused());
+            }
+            if (claim instanceof IdempotencyStore.Claim.InUse) {
+              return Future.failedFuture(new ApiFailure.IdempotencyKeyInUse());
+            }
+            return Future.<Void>succeededFuture()
+                .compose(started -> durable(channel, idempotencyKey, orderId, body, prices, correlationId))
+                .onFailure(e -> keys.abandon(channel, idempotencyKey));
+          }));
+    });
+  }
+
+  private Future<Accepted> durable(String channel, String key, String orderId, JsonObject body, List<BigDecimal> prices,
+                                   String correlationId) {
+    String date = body.getString("requestedDate");
+    LocalDate requested = date == null ? null : LocalDate.parse(date);
+    List<OrderLine> lines = StockCheck.promise(inventory, reservations, policyOf.apply(channel),
+        body.getJsonArray("lines"), prices, requested);
+    Instant now = clock.instant();
+    OrderAccepted order = new OrderAccepted(orderId, channel, key, body.getString("externalId"),
+        body.getString("customerId"), shipTo(body.getJsonObject("shipTo")), lines, requested, now);
+    EventEnvelope<OrderAccepted> event = EventEnvelope.of(EventType.ORDER_ACCEPTED, correlationId, "tidegate-gateway",
+        order);
+    // Held before the send, so that a concurrent order on this instance sees it at once; the feed
+    // holds it on every other instance (and ignores it here: idempotent per order id).
+    boolean held = reservations.hold(orderId, StockCheck.holds(lines), now.toEpochMilli());
+    return publisher.publish(event)
+        .onFailure(e -> {
+          if (held) {
+            reservations.drop(orderId);
+          }
+        })
+        .compose(ack -> {
+          JsonObject response = new JsonObject().put("orderId", orderId).put("status", "ACCEPTED")
+              .put("statusUrl", "/v1/orders/" + orderId);
+          registry.counter("gateway_orders_accepted_total", "channel", channel).increment();
+          // The order is durable: failures below are logged, and healed by the status projector and lease.
+          return Future.join(orders.recordAccepted(order, dataJson(order, body, lines, now), event.eventId())
+                      .recover(e -> Future.succeededFuture()),
+                  keys.complete(channel, key, response).recover(e -> Future.succeededFuture()))
+              .map(v -> new Accepted(response, false));
+        });
+  }
+
+  private Future<Accepted> replayed(JsonObject response) {
+    registry.counter("gateway_orders_idempotent_replays_total").increment();
+    return Future.succeededFuture(new Accepted(response, true));
+  }
+
+  private void checkLines(JsonArray lines) {
+    if (lines.size() > settings.maxLines()) {
+      throw new ApiFailure.ValidationFailed("/lines", "at most " + settings.maxLines() + " lines per order");
+    }
+    List<ApiFailure.FieldError> unknown = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      if (inventory.get(lines.getJsonObject(i).getString("sku")) == null) {
+        unknown.add(new ApiFailure.FieldError("/lines/" + i + "/sku", "unknown SKU"));
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new ApiFailure.ValidationFailed("Unknown SKU on " + unknown.size() + " line(s)", unknown);
+    }
+  }
+
+  /**
+   * Each line's agreed unit price: its own, checked against its quote when it names one, or the
+   * quote's when only the quote is given. A quote must be this channel's, unexpired, for the
+   * same customer and have a priced line for the SKU.
+   */
+  private Future<List<BigDecimal>> prices(String channel, JsonObject body) {
+    JsonArray lines = body.getJsonArray("lines");
+    Map<String, Future<JsonObject>> byId = new HashMap<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String quoteId = lines.getJsonObject(i).getString("quoteId");
+      if (quoteId != null) {
+        byId.computeIfAbsent(quoteId, id -> quotes.find(id, channel));
+      }
+    }
+    return Future.all(new ArrayList<>(byId.values())).map(all -> {
+      List<BigDecimal> prices = new ArrayList<>();
+      List<ApiFailure.FieldError> errors = new ArrayList<>();
+      for (int i = 0; i < lines.size(); i++) {
+        JsonObject line = lines.getJsonObject(i);
+        String given = line.getString("unitPrice");
+        BigDecimal price = given == null ? null : new BigDecimal(given);
+        String quoteId = line.getString("quoteId");
+        if (quoteId != null) {
+          price = QuoteCheck.price(byId.get(quoteId).result(), body.getString("customerId"), line, price,
+              "/lines/" + i, errors);
+        }
+        prices.add(price);
+      }
+      if (!errors.isEmpty()) {
+        throw new ApiFailure.ValidationFailed("The order does not match its quote(s)", errors);
+      }
+      return prices;
+    });
+  }
+
+  private static ShipTo shipTo(JsonObject s) {
+    return new ShipTo(s.getString("name"), s.getString("line1"), s.getString("line2"), s.getString("city"),
+        s.getString("postalCode"), s.getString("country"));
+  }
+
+  /** The order as the status store keeps it (the same shape as the event's data). */
+  private static JsonObject dataJson(OrderAccepted order, JsonObject body, List<OrderLine> lines, Instant now) {
+    JsonArray out = new JsonArray();
+    for (OrderLine l : lines) {
+      JsonObject line = new JsonObject().put("sku", l.sku()).put("quantity", l.quantity());
+      if (l.unitPrice() != null) {
+        line.put("unitPrice", l.unitPrice().toPlainString());
+      }
+      if (l.quoteId() != null) {
+        line.put("quoteId", l.quoteId());
+      }
+      JsonArray from = new JsonArray();
+      l.shipFrom().forEach(s -> from.add(new JsonObject().put("location", s.location()).put("quantity", s.quantity())));
+      if (!from.isEmpty()) {
+        line.put("shipFrom", from);
+      }
+      out.add(line);
+    }
+    return body.copy().put("orderId", order.orderId()).put("channel", order.channel()).put("lines", out)
+        .put("acceptedAt", now.toString());
+  }
+}

@@ -1,0 +1,172 @@
+package io.tidegate.orders;
+
+import io.tidegate.http.ApiFailure;
+import io.tidegate.schemas.events.OrderAccepted;
+import io.tidegate.schemas.events.OrderStatus;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The order status store (PostgreSQL): one row per order plus its status history. Written by the
+ * status projector from the order topics (and directly by intake right after the Kafka ack, so that
+ * {@code statusUrl} answers at once); every write is idempotent, keyed by order id and event id.
+ */
+public final class OrderRepository {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OrderRepository.class);
+  private static final long RETRY_AFTER_SECONDS = 2;
+
+  static final String INSERT_ORDER = """
+      INSERT INTO orders (order_id, channel, external_id, customer_id, status, status_rank, body, created_at, updated_at)
+      VALUES ($1, $2, $3, $4, 'ACCEPTED', 0, $5, $6, $6)
+      ON CONFLICT (order_id) DO NOTHING""";
+  static final String INSERT_HISTORY = """
+      INSERT INTO order_status_history (order_id, status, rank, at, detail, event_id)
+      VALUES ($1, $2, $3, $4, $5, $6)
+      ON CONFLICT (order_id, event_id) DO NOTHING""";
+  /** Moves the order to the highest-ranked status in its history, whatever order events came in. */
+  static final String REFRESH_STATUS = """
+      UPDATE orders o SET status = h.status, status_rank = h.rank, updated_at = greatest(o.updated_at, h.at)
+      FROM (SELECT status, rank, at FROM order_status_history WHERE order_id = $1
+            ORDER BY rank DESC, at DESC LIMIT 1) h
+      WHERE o.order_id = $1 AND h.rank > o.status_rank""";
+  static final String SET_ERP_NUMBER = """
+      UPDATE orders SET erp_order_number = $2 WHERE order_id = $1 AND erp_order_number IS DISTINCT FROM $2""";
+  static final String FIND = """
+      SELECT order_id, external_id, customer_id, status, erp_order_number, body, created_at, updated_at
+      FROM orders WHERE order_id = $1 AND channel = $2""";
+  static final String FIND_BY_EXTERNAL = """
+      SELECT order_id, external_id, customer_id, status, erp_order_number, body, created_at, updated_at
+      FROM orders WHERE channel = $1 AND external_id = $2 ORDER BY created_at DESC LIMIT 100""";
+  static final String HISTORY = """
+      SELECT order_id, status, at, detail FROM order_status_history WHERE order_id = ANY($1)
+      ORDER BY at, rank""";
+  static final String STATUS_RANK = "SELECT status_rank FROM orders WHERE order_id = $1";
+
+  private final Pool pool;
+
+  public OrderRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Records an accepted order: its row and its ACCEPTED history entry (event id = the OrderAccepted event's). */
+  public Future<Void> recordAccepted(SqlClient client, OrderAccepted order, JsonObject body, UUID eventId) {
+    OffsetDateTime at = utc(order.acceptedAt());
+    return client.preparedQuery(INSERT_ORDER)
+        .execute(Tuple.of(order.orderId(), order.channel(), order.externalId(), order.customerId(), body, at))
+        .compose(r -> recordStatus(client, order.orderId(), OrderStatus.ACCEPTED, order.acceptedAt(), null, null,
+            eventId));
+  }
+
+  public Future<Void> recordAccepted(OrderAccepted order, JsonObject body, UUID eventId) {
+    return pool.withTransaction(tx -> recordAccepted(tx, order, body, eventId));
+  }
+
+  /** Appends a status to the order's history and moves the order to its highest-ranked status. */
+  public Future<Void> recordStatus(SqlClient client, String orderId, OrderStatus status, Instant at, String detail,
+                                   String erpOrderNumber, UUID eventId) {
+    Future<?> history = client.preparedQuery(INSERT_HISTORY)
+        .execute(Tuple.of(orderId, status.name(), StatusRank.of(status), utc(at), detail, eventId));
+    Future<?> erp = erpOrderNumber == null ? history
+        : history.compose(r -> client.preparedQuery(SET_ERP_NUMBER).execute(Tuple.of(orderId, erpOrderNumber)));
+    return erp.compose(r -> client.preparedQuery(REFRESH_STATUS).execute(Tuple.of(orderId))).mapEmpty();
+  }
+
+  /** The status rank the store holds for the order, or -1 if it has no row yet. */
+  public Future<Integer> statusRank(String orderId) {
+    return pool.preparedQuery(STATUS_RANK).execute(Tuple.of(orderId))
+        .map(rows -> rows.size() == 0 ? -1 : rows.iterator().next().getInteger(0));
+  }
+
+  /** The channel's order with its history, or null (unknown or another channel's). */
+  public Future<JsonObject> find(String channel, String orderId) {
+    return pool.preparedQuery(FIND).execute(Tuple.of(orderId, channel))
+        .compose(this::withHistory)
+        .map(list -> list.isEmpty() ? null : list.getJsonObject(0))
+        .recover(OrderRepository::unavailable);
+  }
+
+  /** The channel's orders with this external id, newest first (at most 100). */
+  public Future<JsonArray> findByExternalId(String channel, String externalId) {
+    return pool.preparedQuery(FIND_BY_EXTERNAL).execute(Tuple.of(channel, externalId))
+        .compose(this::withHistory)
+        .recover(OrderRepository::unavailable);
+  }
+
+  private Future<JsonArray> withHistory(RowSet<Row> orders) {
+    if (orders.size() == 0) {
+      return Future.succeededFuture(new JsonArray());
+    }
+    List<JsonObject> out = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (Row row : orders) {
+      out.add(toJson(row));
+      ids.add(row.getString("order_id"));
+    }
+    return pool.preparedQuery(HISTORY).execute(Tuple.of(ids.toArray(new String[0]))).map(history -> {
+      for (JsonObject order : out) {
+        JsonArray entries = new JsonArray();
+        for (Row h : history) {
+          if (h.getString("order_id").equals(order.getString("orderId"))) {
+            JsonObject entry = new JsonObject().put("status", h.getString("status"))
+                .put("at", h.getOffsetDateTime("at").toInstant().toString());
+            if (h.getString("detail") != null) {
+              entry.put("detail", h.getString("detail"));
+            }
+            entries.add(entry);
+          }
+        }
+        order.put("history", entries);
+      }
+      return new JsonArray(new ArrayList<>(out));
+    });
+  }
+
+  private static JsonObject toJson(Row row) {
+    JsonObject body = row.getJsonObject("body");
+    JsonObject order = new JsonObject()
+        .put("orderId", row.getString("order_id"))
+        .put("customerId", row.getString("customer_id"))
+        .put("status", row.getString("status"))
+        .put("lines", body.getJsonArray("lines", new JsonArray()))
+        .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())
+        .put("updatedAt", row.getOffsetDateTime("updated_at").toInstant().toString());
+    if (row.getString("external_id") != null) {
+      order.put("externalId", row.getString("external_id"));
+    }
+    if (row.getString("erp_order_number") != null) {
+      order.put("erpOrderNumber", row.getString("erp_order_number"));
+    }
+    if (body.getString("requestedDate") != null) {
+      order.put("requestedDate", body.getString("requestedDate"));
+    }
+    return order;
+  }
+
+  private static <T> Future<T> unavailable(Throwable e) {
+    if (e instanceof ApiFailure) {
+      return Future.failedFuture(e);
+    }
+    LOG.warn("order store unavailable: {}", e.toString());
+    return Future.failedFuture(new ApiFailure.DependencyUnavailable("The order store is unavailable",
+        RETRY_AFTER_SECONDS));
+  }
+
+  static OffsetDateTime utc(Instant t) {
+    return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+  }
+}

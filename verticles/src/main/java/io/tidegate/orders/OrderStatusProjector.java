@@ -1,0 +1,150 @@
+package io.tidegate.orders;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tidegate.config.KafkaSettings;
+import io.tidegate.kafka.KafkaClients;
+import io.tidegate.schemas.Topics;
+import io.tidegate.schemas.events.ErpOrderStatusChanged;
+import io.tidegate.schemas.events.EventCodec;
+import io.tidegate.schemas.events.EventEnvelope;
+import io.tidegate.schemas.events.InvalidEventException;
+import io.tidegate.schemas.events.OrderAccepted;
+import io.tidegate.schemas.events.OrderDeadLettered;
+import io.tidegate.schemas.events.OrderStatusChanged;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the order topics into the status store (PostgreSQL), in one consumer group shared by all
+ * gateway instances: {@code orders.accepted.v1} creates the order, {@code orders.status.v1} (the
+ * gateway's own transitions) and {@code orders.erp-status.v1} (the ERP's progression) append to its
+ * history, {@code orders.dlq.v1} lists it for the admin API. Each poll is applied in one
+ * transaction and its offsets are committed only after the commit; every write is idempotent, so a
+ * crash between the two replays harmlessly. A poison record is logged and skipped, never blocks.
+ */
+public final class OrderStatusProjector extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OrderStatusProjector.class);
+  static final List<String> TOPICS = List.of(Topics.ORDERS_ACCEPTED, Topics.ORDERS_STATUS, Topics.ORDERS_ERP_STATUS,
+      Topics.ORDERS_DLQ);
+  private static final long RETRY_MS = 1000;
+
+  private final KafkaSettings kafka;
+  private final String group;
+  private final Pool pool;
+  private final OrderRepository orders;
+  private final DeadLetterRepository deadLetters;
+  private final EventCodec codec;
+  private final MeterRegistry registry;
+  private KafkaConsumer<String, byte[]> consumer;
+  private volatile boolean stopped;
+
+  public OrderStatusProjector(KafkaSettings kafka, String group, Pool pool, EventCodec codec, MeterRegistry registry) {
+    this.kafka = kafka;
+    this.group = group;
+    this.pool = pool;
+    this.orders = new OrderRepository(pool);
+    this.deadLetters = new DeadLetterRepository(pool);
+    this.codec = codec;
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    consumer = KafkaConsumer.create(vertx, KafkaClients.groupConsumer(kafka, "order-status", group, 500));
+    consumer.exceptionHandler(e -> LOG.warn("order status consumer: {}", e.toString()));
+    return consumer.subscribe(new java.util.HashSet<>(TOPICS)).onSuccess(v -> vertx.runOnContext(x -> poll()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    return consumer.close().timeout(5, TimeUnit.SECONDS).recover(e -> Future.succeededFuture());
+  }
+
+  private void poll() {
+    if (stopped) {
+      return;
+    }
+    consumer.poll(Duration.ofMillis(500))
+        .compose(records -> records.isEmpty() ? Future.succeededFuture() : apply(records).compose(v -> consumer.commit()))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            if (stopped) {
+              return;
+            }
+            // Not committed: the batch comes again (after a seek back, or after a rebalance).
+            LOG.warn("order status batch not recorded ({}); retrying in {} ms", ar.cause().toString(), RETRY_MS);
+            consumer.close();
+            vertx.setTimer(RETRY_MS, id -> restart());
+            return;
+          }
+          vertx.runOnContext(v -> poll());
+        });
+  }
+
+  private void restart() {
+    consumer = KafkaConsumer.create(vertx, KafkaClients.groupConsumer(kafka, "order-status", group, 500));
+    consumer.exceptionHandler(e -> LOG.warn("order status consumer: {}", e.toString()));
+    consumer.subscribe(new java.util.HashSet<>(TOPICS))
+        .onSuccess(v -> poll())
+        .onFailure(e -> vertx.setTimer(RETRY_MS, id -> restart()));
+  }
+
+  private Future<Void> apply(KafkaConsumerRecords<String, byte[]> records) {
+    return pool.withTransaction(tx -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (int i = 0; i < records.size(); i++) {
+        KafkaConsumerRecord<String, byte[]> record = records.recordAt(i);
+        chain = chain.compose(v -> applyOne(tx, record));
+      }
+      return chain;
+    }).onSuccess(v -> registry.counter("gateway_order_status_events_total").increment(records.size()));
+  }
+
+  /** The event's {@code data} as JSON, exactly as published. */
+  private static JsonObject dataOf(KafkaConsumerRecord<String, byte[]> record) {
+    return new JsonObject(io.vertx.core.buffer.Buffer.buffer(record.value())).getJsonObject("data");
+  }
+
+  private Future<Void> applyOne(SqlClient tx, KafkaConsumerRecord<String, byte[]> record) {
+    EventEnvelope<?> event;
+    try {
+      event = record.value() == null ? null : codec.decode(record.value());
+    } catch (InvalidEventException e) {
+      LOG.warn("{} record {}@{} skipped by the status store: {}", record.topic(), record.partition(), record.offset(),
+          e.reason());
+      registry.counter("gateway_order_status_poison_total", "topic", record.topic()).increment();
+      return Future.succeededFuture();
+    }
+    if (event == null) {
+      return Future.succeededFuture();
+    }
+    Object data = event.data();
+    if (data instanceof OrderAccepted order) {
+      return orders.recordAccepted(tx, order, dataOf(record), event.eventId());
+    }
+    if (data instanceof OrderStatusChanged s) {
+      return orders.recordStatus(tx, s.orderId(), s.status(), s.at(), s.detail(), s.erpOrderNumber(), event.eventId());
+    }
+    if (data instanceof ErpOrderStatusChanged s) {
+      return orders.recordStatus(tx, s.orderId(), s.status().orderStatus(), s.at(), s.reason(), s.erpOrderNumber(),
+          event.eventId());
+    }
+    if (data instanceof OrderDeadLettered d) {
+      return deadLetters.record(tx, d, dataOf(record).getJsonObject("order"), event.occurredAt());
+    }
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,187 @@
+package io.tidegate.throttle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tidegate.http.ApiKeyAuth;
+import io.tidegate.http.ApiKeys;
+import io.tidegate.http.Channel;
+import io.tidegate.http.CorrelationId;
+import io.tidegate.http.ErrorHandler;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Through a real HTTP server: a flooding channel gets 429 with Retry-After and the RateLimit fields
+ * while another channel is unaffected; the per-channel and per-route-class in-flight caps answer
+ * 429 and 503 at once.
+ */
+class ThrottleHttpTest {
+
+  private static final String WEBSHOP_KEY = "test-webshop-key";
+  private static final String MARKETPLACE_KEY = "test-marketplace-key";
+
+  private final Vertx vertx = Vertx.vertx();
+  private final Fixtures.ManualClock clock = new Fixtures.ManualClock();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final AtomicReference<Promise<RoutingContext>> held = new AtomicReference<>();
+  private Throttles throttles;
+  private HttpClient client;
+  private HttpServer server;
+
+  /** The file of {@link Fixtures}, with the atp route class capped at {@code atpLimit} in flight. */
+  private void start(int atpLimit) {
+    String file = Fixtures.file("atp:    { minLimit: 1, maxLimit: 1000, initialLimit: 200, adaptive: true }",
+        "atp:    { minLimit: 1, maxLimit: " + atpLimit + ", initialLimit: 1, adaptive: false }");
+    throttles = new Throttles(ThrottleFile.parse(file, Fixtures.CHANNELS), Fixtures.CHANNELS, registry, clock::nanoTime);
+    ApiKeys<Channel> keys = new ApiKeys<>(Map.of(ApiKeys.hash(WEBSHOP_KEY), Fixtures.WEBSHOP,
+        ApiKeys.hash(MARKETPLACE_KEY), Fixtures.MARKETPLACE));
+    Router router = Router.router(vertx);
+    router.route().handler(new CorrelationId());
+    router.route().handler(new ApiKeyAuth<>("X-Api-Key", keys));
+    router.get("/v1/atp/:sku")
+        .handler(throttles.handler("atp"))
+        .handler(throttles.shedder("atp"))
+        .handler(this::answer);
+    router.route().failureHandler(new ErrorHandler(1024));
+    server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+    client = vertx.createHttpClient();
+  }
+
+  /** Answers 200 at once, or holds the request (for in-flight tests) when the SKU is "hold". */
+  private void answer(RoutingContext rc) {
+    if (rc.pathParam("sku").equals("hold")) {
+      held.get().complete(rc);
+      return;
+    }
+    rc.response().end("{}");
+  }
+
+  @AfterEach
+  void stop() {
+    vertx.close().await();
+  }
+
+  private record Answer(int status, Map<String, String> headers, String body) {
+    JsonObject json() {
+      return new JsonObject(body);
+    }
+  }
+
+  private Future<Answer> get(String key, String sku) {
+    return client.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/v1/atp/" + sku)
+        .compose(req -> req.putHeader("X-Api-Key", key).send())
+        .compose(resp -> resp.body().map(body -> answer(resp, body.toString())));
+  }
+
+  private static Answer answer(HttpClientResponse resp, String body) {
+    Map<String, String> headers = new java.util.HashMap<>();
+    resp.headers().forEach(e -> headers.put(e.getKey().toLowerCase(), e.getValue()));
+    return new Answer(resp.statusCode(), headers, body);
+  }
+
+  private Future<RoutingContext> hold(String key, AtomicReference<Future<Answer>> response) {
+    Promise<RoutingContext> arrived = Promise.promise();
+    held.set(arrived);
+    response.set(get(key, "hold"));
+    return arrived.future();
+  }
+
+  @Test
+  void aFloodingChannelGets429WhileAnotherChannelIsServed() {
+    start(1000);
+    for (int left = 2; left >= 0; left--) {
+      Answer ok = get(MARKETPLACE_KEY, "SKU-1").await();
+      assertEquals(200, ok.status());
+      assertEquals("\"atp\";q=3;w=60", ok.headers().get("ratelimit-policy"));
+      assertEquals("\"atp\";r=" + left + ";t=" + (60 - 20 * left), ok.headers().get("ratelimit"));
+    }
+    Answer refused = get(MARKETPLACE_KEY, "SKU-1").await();
+    assertEquals(429, refused.status());
+    assertEquals("20", refused.headers().get("retry-after"), "one token per 20 s");
+    assertEquals("\"atp\";q=3;w=60", refused.headers().get("ratelimit-policy"));
+    assertEquals("\"atp\";r=0;t=60", refused.headers().get("ratelimit"));
+    assertEquals(ErrorHandler.PROBLEM_JSON, refused.headers().get("content-type"));
+    assertEquals("RATE_LIMITED", refused.json().getString("code"));
+    assertEquals(new JsonArray().add("atp"), refused.json().getJsonArray("violated-policies"));
+
+    for (int i = 0; i < 20; i++) {
+      Answer other = get(WEBSHOP_KEY, "SKU-1").await();
+      assertEquals(200, other.status(), "the webshop keeps its own budget");
+      assertEquals("\"atp\";q=500;w=1", other.headers().get("ratelimit-policy"));
+    }
+
+    clock.advanceMillis(19_999);
+    assertEquals(429, get(MARKETPLACE_KEY, "SKU-1").await().status(), "not a moment before Retry-After");
+    clock.advanceMillis(1);
+    assertEquals(200, get(MARKETPLACE_KEY, "SKU-1").await().status());
+    assertEquals(2.0, registry.get("gateway_throttle_rejections_total").tag("channel", "marketplace")
+        .tag("policy", "atp").counter().count());
+  }
+
+  @Test
+  void aChannelOverItsConcurrencyCapGets429AndTheSlotComesBack() {
+    start(1000);
+    throttles.replaceChannelPolicies("marketplace", new JsonArray()
+        .add(new JsonObject().put("name", "atp").put("quota", 100).put("windowSeconds", 1)));
+    AtomicReference<Future<Answer>> first = new AtomicReference<>();
+    AtomicReference<Future<Answer>> second = new AtomicReference<>();
+    RoutingContext one = hold(MARKETPLACE_KEY, first).await();
+    RoutingContext two = hold(MARKETPLACE_KEY, second).await();
+
+    Answer refused = get(MARKETPLACE_KEY, "SKU-1").await();
+    assertEquals(429, refused.status(), "maxConcurrent is 2");
+    assertEquals("1", refused.headers().get("retry-after"));
+    assertEquals(new JsonArray().add("concurrency"), refused.json().getJsonArray("violated-policies"));
+    assertTrue(refused.headers().get("ratelimit").startsWith("\"atp\";r="), "RateLimit fields on the 429 too");
+
+    one.response().end("{}");
+    assertEquals(200, first.get().await().status());
+    assertEquals(200, get(MARKETPLACE_KEY, "SKU-1").await().status(), "the slot came back when the response ended");
+    two.fail(new IllegalStateException("boom"));
+    assertEquals(500, second.get().await().status());
+    assertEquals(200, get(MARKETPLACE_KEY, "SKU-1").await().status(), "a failed request frees its slot too");
+  }
+
+  @Test
+  void aRouteClassAtItsInFlightLimitSheds503AtOnceButCriticalChannelsUseTheHeadroom() {
+    start(2);
+    AtomicReference<Future<Answer>> first = new AtomicReference<>();
+    RoutingContext one = hold(MARKETPLACE_KEY, first).await();
+
+    Answer shed = get(MARKETPLACE_KEY, "SKU-1").await();
+    assertEquals(503, shed.status(), "ordinary requests may use 1 of 2 slots");
+    assertEquals("OVERLOADED", shed.json().getString("code"));
+    assertEquals("1", shed.headers().get("retry-after"));
+    assertTrue(shed.headers().containsKey("ratelimit"), "RateLimit fields on the 503 too");
+    assertNull(shed.json().getValue("violated-policies"));
+
+    AtomicReference<Future<Answer>> second = new AtomicReference<>();
+    RoutingContext two = hold(WEBSHOP_KEY, second).await();
+    assertEquals(503, get(WEBSHOP_KEY, "SKU-1").await().status(), "nobody gets beyond the limit");
+    assertEquals(2, throttles.shedder("atp").inFlight());
+
+    one.response().end("{}");
+    two.response().end("{}");
+    assertEquals(200, first.get().await().status());
+    assertEquals(200, second.get().await().status());
+    assertEquals(200, get(MARKETPLACE_KEY, "SKU-1").await().status());
+    assertEquals(2.0, registry.get("gateway_shed_total").tag("route_class", "atp").counter().count());
+  }
+}
