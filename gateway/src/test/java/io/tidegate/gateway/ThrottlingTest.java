@@ -1,0 +1,153 @@
+package io.tidegate.gateway;
+
+import static io.tidegate.gateway.GatewayHttpTest.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidegate.dev.Eventually;
+import io.tidegate.dev.Http;
+import io.tidegate.dev.Http.Answer;
+import io.tidegate.dev.TestStack;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Channel throttles through the real HTTP server: a flooding channel gets 429 with the contract's
+ * headers while another is unaffected; the throttle file is reloaded while running (a bad file is
+ * refused and the old limits stay); the admin API reads and replaces a channel's limits.
+ */
+class ThrottlingTest {
+
+  private static final String KEY = "X-Api-Key";
+  private static final String WEBSHOP = "dev-webshop-key";
+  private static final String MARKETPLACE = "dev-marketplace-key";
+  private static final String ADMIN = "dev-admin-key";
+  private static final Pattern METRIC = Pattern.compile(
+      "gateway_throttle_reloads_total\\{outcome=\"rejected\",source=\"file\"[^}]*} ([0-9.]+)");
+
+  @TempDir
+  static Path dir;
+  private static Path file;
+  private static GatewayApp app;
+  private static Http http;
+
+  @BeforeAll
+  static void start() throws Exception {
+    file = dir.resolve("throttles.yaml");
+    Files.writeString(file, throttles(5));
+    app = GatewayApp.start(TestStack.get().config(Map.of("TIDEGATE_THROTTLING_FILE", file.toString(),
+        "TIDEGATE_THROTTLING_RELOAD_INTERVAL_MS", "200"))).await();
+    http = new Http(app.port());
+  }
+
+  @AfterAll
+  static void stop() {
+    app.stop().await();
+  }
+
+  @Test
+  void aChannelOverBudgetGets429WithHeadersWhileAnotherIsServed() {
+    int limited = 0;
+    Answer last429 = null;
+    for (int i = 0; i < 30; i++) {
+      Answer a = http.get("/v1/atp/SKU-0001", KEY, MARKETPLACE);
+      assertEquals("\"atp\";q=5;w=1", a.header("RateLimit-Policy"), "on every answer of the route");
+      assertTrue(a.header("RateLimit").startsWith("\"atp\";r="), a.header("RateLimit"));
+      if (a.status() == 429) {
+        limited++;
+        last429 = a;
+      }
+      Answer other = http.get("/v1/atp/SKU-0001", KEY, WEBSHOP);
+      assertTrue(other.status() == 200 || other.status() == 404, "webshop unaffected: " + other.body());
+    }
+    assertTrue(limited >= 20, "a burst of 5 and 5/s cannot admit 30 requests in a few ms: " + limited);
+    assertProblem(last429, 429, "RATE_LIMITED");
+    assertEquals(new JsonArray().add("atp"), last429.json().getJsonArray("violated-policies"));
+    assertTrue(Long.parseLong(last429.header("Retry-After")) >= 1, last429.header("Retry-After"));
+  }
+
+  @Test
+  void theFileIsReloadedWhileRunningAndABadFileKeepsTheLimitsInForce() throws Exception {
+    Files.writeString(file, throttles(7));
+    Eventually.await(Duration.ofSeconds(15), "quota 7 in force",
+        () -> http.get("/v1/atp/SKU-0001", KEY, MARKETPLACE).header("RateLimit-Policy"),
+        policy -> "\"atp\";q=7;w=1".equals(policy));
+    double rejectedBefore = rejectedReloads();
+    Files.writeString(file, throttles(7).replace("maxConcurrent: 64", "maxConcurrent: lots"));
+    Eventually.await(Duration.ofSeconds(15), "the bad file counted as rejected", ThrottlingTest::rejectedReloads,
+        rejected -> rejected > rejectedBefore);
+    assertEquals("\"atp\";q=7;w=1", http.get("/v1/atp/SKU-0001", KEY, MARKETPLACE).header("RateLimit-Policy"));
+    Files.writeString(file, throttles(5));
+    Eventually.await(Duration.ofSeconds(15), "quota 5 again",
+        () -> http.get("/v1/atp/SKU-0001", KEY, MARKETPLACE).header("RateLimit-Policy"),
+        policy -> "\"atp\";q=5;w=1".equals(policy));
+  }
+
+  @Test
+  void theAdminApiReadsAndReplacesAChannelsLimits() {
+    assertProblem(http.get("/admin/channels/webshop/limits", KEY, WEBSHOP), 401, "UNAUTHORIZED");
+    Answer read = http.get("/admin/channels/webshop/limits", "X-Admin-Key", ADMIN);
+    assertEquals(200, read.status(), read.body());
+    assertTrue(read.body().contains("\"name\":\"atp\""), read.body());
+    assertProblem(http.get("/admin/channels/nobody/limits", "X-Admin-Key", ADMIN), 404, "NOT_FOUND");
+
+    Answer bad = put("/admin/channels/webshop/limits", new JsonObject().put("policies", new JsonArray()
+        .add(new JsonObject().put("name", "atp").put("quota", 0).put("windowSeconds", 1))));
+    assertProblem(bad, 400, "VALIDATION_FAILED");
+
+    Answer changed = put("/admin/channels/webshop/limits", new JsonObject().put("policies", new JsonArray()
+        .add(new JsonObject().put("name", "prices").put("quota", 3).put("windowSeconds", 1))));
+    assertEquals(200, changed.status(), changed.body());
+    Answer list = http.get("/admin/channels", "X-Admin-Key", ADMIN);
+    JsonObject webshop = list.json().getJsonArray("channels").getJsonObject(1);
+    assertEquals("webshop", webshop.getString("channel"));
+    assertTrue(webshop.getBoolean("overridden"), list.body());
+    assertEquals("\"prices\";q=3;w=1", http.post("/v1/prices:quote", "application/json",
+        "{\"currency\":\"EUR\",\"lines\":[{\"sku\":\"SKU-0001\",\"quantity\":1}]}", KEY, WEBSHOP)
+        .header("RateLimit-Policy"));
+  }
+
+  private static Answer put(String path, JsonObject body) {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path))
+        .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body.encode())),
+        "X-Admin-Key", ADMIN);
+  }
+
+  private static double rejectedReloads() {
+    Matcher m = METRIC.matcher(http.get("/metrics").body());
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+  }
+
+  private static String throttles(int marketplaceAtp) {
+    return """
+        defaults:
+          policies:
+            atp:    { quota: 1000, windowSeconds: 1 }
+            prices: { quota: 1000, windowSeconds: 1 }
+            orders: { quota: 1000, windowSeconds: 1 }
+            status: { quota: 1000, windowSeconds: 1 }
+          maxConcurrent: 64
+        channels:
+          marketplace:
+            policies:
+              atp: { quota: %d, windowSeconds: 1 }
+        overload:
+          atp:    { minLimit: 20, maxLimit: 1000, initialLimit: 200, adaptive: true }
+          prices: { minLimit: 10, maxLimit: 500,  initialLimit: 100, adaptive: true }
+          orders: { minLimit: 10, maxLimit: 200,  initialLimit: 50,  adaptive: true }
+          status: { minLimit: 10, maxLimit: 500,  initialLimit: 100, adaptive: true }
+        """.formatted(marketplaceAtp);
+  }
+}
