@@ -38,7 +38,9 @@ public final class OrderIds {
 
   /** A name-based (SHA-256, version 5 layout) UUID of channel, key and request hash. */
   public static String orderId(String channel, String idempotencyKey, String requestHash) {
-    byte[] h = sha256((channel + "\n" + idempotencyKey + "\n" + requestHash).getBytes(StandardCharsets.UTF_8));
+    // Length-prefixed, so no two (channel, key) pairs can spell the same name.
+    String name = channel.length() + ":" + channel + idempotencyKey.length() + ":" + idempotencyKey + requestHash;
+    byte[] h = sha256(name.getBytes(StandardCharsets.UTF_8));
     h[6] = (byte) ((h[6] & 0x0f) | 0x50);
     h[8] = (byte) ((h[8] & 0x3f) | 0x80);
     long msb = 0;
