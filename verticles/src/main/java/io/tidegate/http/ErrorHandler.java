@@ -30,6 +30,10 @@ public final class ErrorHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext rc) {
+    if (rc.response().closed() || rc.failure() instanceof io.vertx.core.http.HttpClosedException) {
+      LOG.debug("client went away before the answer on {} correlationId={}", rc.normalizedPath(), CorrelationId.of(rc));
+      return;
+    }
     if (rc.response().headWritten()) {
       LOG.warn("failure after the response started; closing. correlationId={} cause={}",
           CorrelationId.of(rc), String.valueOf(rc.failure()));
@@ -67,6 +71,22 @@ public final class ErrorHandler implements Handler<RoutingContext> {
       case 415 -> new ApiFailure.UnsupportedMediaType(rc.request().getHeader("Content-Type"));
       default -> null;
     };
+  }
+
+  /** 400 for a request whose path cannot even be decoded (it never reaches the router). */
+  static void malformedPath(io.vertx.core.http.HttpServerRequest request) {
+    String correlationId = java.util.UUID.randomUUID().toString();
+    JsonObject body = new JsonObject()
+        .put("type", "https://tidegate.io/problems/validation-failed")
+        .put("title", "Request validation failed")
+        .put("status", 400)
+        .put("detail", "The request path has a malformed %-escape")
+        .put("code", "VALIDATION_FAILED")
+        .put("correlationId", correlationId)
+        .put("errors", new JsonArray().add(new JsonObject().put("pointer", "path:")
+            .put("message", "malformed %-escape")));
+    request.response().setStatusCode(400).putHeader("Content-Type", PROBLEM_JSON)
+        .putHeader("X-Correlation-Id", correlationId).end(body.toBuffer());
   }
 
   static void render(RoutingContext rc, int status, String code, String title, String detail,

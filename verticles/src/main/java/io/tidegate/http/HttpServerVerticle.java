@@ -39,13 +39,35 @@ public final class HttpServerVerticle extends VerticleBase {
         .setAcceptBacklog(settings.acceptBacklog())
         .setCompressionSupported(false);
     return routerFactory.apply(vertx)
-        .compose(router -> vertx.createHttpServer(options).requestHandler(router).listen())
+        .compose(router -> vertx.createHttpServer(options).requestHandler(request -> {
+          // vertx-web decodes the path on demand and throws on a broken %-escape, even inside its
+          // own error handling: refuse such a request before it reaches the router.
+          if (wellEscaped(request.path())) {
+            router.handle(request);
+          } else {
+            ErrorHandler.malformedPath(request);
+          }
+        }).listen())
         .onSuccess(s -> server = s);
   }
 
   @Override
   public Future<?> stop() {
     return server == null ? Future.succeededFuture() : server.shutdown();
+  }
+
+  /** Every '%' is followed by two hex digits. */
+  static boolean wellEscaped(String path) {
+    if (path == null) {
+      return false;
+    }
+    for (int i = path.indexOf('%'); i >= 0; i = path.indexOf('%', i + 1)) {
+      if (i + 2 >= path.length() || Character.digit(path.charAt(i + 1), 16) < 0
+          || Character.digit(path.charAt(i + 2), 16) < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public int actualPort() {

@@ -1,0 +1,188 @@
+package io.tidegate.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidegate.dev.TestStack;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+/**
+ * Generated hostile requests against the real HTTP server, over a raw socket so that nothing in a
+ * client library tidies them up: broken and deeply nested JSON, huge numbers, wrong types, unicode
+ * edge cases and invalid UTF-8, wrong content types, duplicate and huge headers, path traversal
+ * and query floods, on every endpoint. Never a 5xx, never a hang; the process stays healthy and no
+ * rejected order reaches the order store.
+ */
+class HostileInputTest {
+
+  private static final String WEBSHOP = "dev-webshop-key";
+  private static final String ADMIN = "dev-admin-key";
+  private static final List<String> POST_TARGETS = List.of("/v1/atp:check", "/v1/prices:quote", "/v1/orders",
+      "/admin/dlq/orders/replay", "/admin/dlq/orders/x/replay");
+  private static final List<String> GET_TARGETS = List.of("/v1/atp/SKU-0001", "/v1/prices/quotes/q", "/v1/orders/o",
+      "/v1/orders?externalId=FUZZ", "/admin/channels", "/admin/channels/webshop/limits", "/admin/dlq/orders",
+      "/health/ready", "/openapi.yaml");
+
+  private static GatewayApp app;
+
+  @BeforeContainer
+  static void start() {
+    // A short idle time-out: a slow client (e.g. "Transfer-Encoding: chunked" and no body) is cut off
+    // after it instead of holding the connection.
+    app = GatewayApp.start(TestStack.get().config(Map.of("TIDEGATE_THROTTLING_ENABLED", "false",
+        "TIDEGATE_HTTP_IDLE_TIMEOUT_SECONDS", "2"))).await();
+  }
+
+  @AfterContainer
+  static void stop() {
+    app.stop().await();
+  }
+
+  @Property(tries = 400)
+  void malformedBodiesGetA4xxOnEveryEndpoint(@ForAll("postTargets") String path, @ForAll("bodies") byte[] body,
+                                             @ForAll("contentTypes") String contentType) throws Exception {
+    String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Api-Key: " + WEBSHOP + "\r\nX-Admin-Key: " + ADMIN
+        + "\r\nIdempotency-Key: fuzz-" + System.nanoTime() + "\r\n" + contentType + "Content-Length: " + body.length
+        + "\r\nConnection: close\r\n\r\n";
+    int status = send(concat(head.getBytes(StandardCharsets.ISO_8859_1), body));
+    assertTrue(status >= 200 && status < 500 && (status != 202 || path.startsWith("/admin/")), "POST " + path + " -> " + status + " for "
+        + new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8));
+  }
+
+  @Property(tries = 300)
+  void hostilePathsQueriesAndHeadersNever5xx(@ForAll("getTargets") String target, @ForAll("suffixes") String suffix,
+                                             @ForAll("headers") String headers) throws Exception {
+    String head = "GET " + target + suffix + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Api-Key: " + WEBSHOP
+        + "\r\nX-Admin-Key: " + ADMIN + "\r\n" + headers + "Connection: close\r\n\r\n";
+    int status = send(head.getBytes(StandardCharsets.ISO_8859_1));
+    assertTrue(status > 0 && status < 500, "GET " + target + suffix + " with " + headers.length() + " header bytes -> "
+        + status);
+  }
+
+  @Example
+  void afterTheFuzzTheProcessIsHealthyAndNoRejectedOrderWasStored() throws Exception {
+    io.tidegate.dev.Eventually.await(java.time.Duration.ofSeconds(30), "ready", () -> {
+      try {
+        return send("GET /health/ready HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            .getBytes(StandardCharsets.ISO_8859_1));
+      } catch (Exception e) {
+        return -1;
+      }
+    }, s -> s == 200);
+    assertEquals("0", TestStack.get().postgres().query(
+        "SELECT count(*) FROM orders WHERE external_id LIKE 'FUZZ%' OR customer_id LIKE 'FUZZ%'").get(0).get(0));
+  }
+
+  // ---- generators ----
+
+  @Provide
+  Arbitrary<String> postTargets() {
+    return Arbitraries.of(POST_TARGETS);
+  }
+
+  @Provide
+  Arbitrary<String> getTargets() {
+    return Arbitraries.of(GET_TARGETS);
+  }
+
+  @Provide
+  Arbitrary<String> contentTypes() {
+    return Arbitraries.of("Content-Type: application/json\r\n", "Content-Type: application/json; charset=utf-8\r\n",
+        "Content-Type: text/plain\r\n", "", "Content-Type: application/json\r\nContent-Type: text/xml\r\n",
+        "Content-Type: \u00ff\u00fe\r\n", "Content-Type: application/x-www-form-urlencoded\r\n");
+  }
+
+  @Provide
+  Arbitrary<byte[]> bodies() {
+    Arbitrary<String> structured = Arbitraries.oneOf(
+        Arbitraries.integers().between(1, 5000).map(n -> "[".repeat(n) + "]".repeat(n)),
+        Arbitraries.integers().between(1, 5000).map(n -> "{\"a\":".repeat(n) + "1" + "}".repeat(n)),
+        Arbitraries.of("1e999999", "-0", "1" + "0".repeat(400), "NaN", "Infinity", "null", "true", "\"\"", "[]", "{}",
+            "{\"lines\":[]}", "{\"lines\":null}", "{\"lines\":[{\"sku\":\"SKU-0001\",\"quantity\":1e308}]}",
+            "{\"lines\":[{\"sku\":\"SKU-0001\",\"quantity\":-9223372036854775809}]}",
+            "{\"lines\":[{\"sku\":\"../../etc/passwd\",\"quantity\":1}],\"currency\":\"EUR\"}",
+            "{\"lines\":[{\"sku\":\"SKU-0001\",\"quantity\":1}],\"lines\":[]}",
+            "{\"customerId\":\"FUZZ\",\"shipTo\":{},\"lines\":[{\"sku\":\"SKU-0001\",\"quantity\":\"1\"}]}",
+            "{\"customerId\":\"FUZZ\",\"externalId\":\"FUZZ-1\",\"shipTo\":{\"name\":\"\\u0000\",\"line1\":\"x\",\"city\":\"x\","
+                + "\"postalCode\":\"x\",\"country\":\"nl\"},\"lines\":[{\"sku\":\"SKU-0001\",\"quantity\":1}]}",
+            "{\"policies\":[{\"name\":\"atp\",\"quota\":0,\"windowSeconds\":1}]}", "{\"\\ud800\":1}", "\"\\ud800\"",
+            "{\"currency\":\"EUR\",\"lines\":[{\"sku\":\"SKU-0001\",\"quantity\":1}],\"at\":\"2026-13-45T99:00:00Z\"}"),
+        Arbitraries.strings().ofMaxLength(300),
+        Arbitraries.strings().withChars("{}[]\":,0123456789.eE-+ntrufals\\").ofMaxLength(200),
+        Arbitraries.strings().ofMinLength(1).ofMaxLength(40).map(s -> "{\"lines\":[{\"sku\":\"" + s
+            + "\",\"quantity\":1}],\"currency\":\"" + s + "\",\"customerId\":\"FUZZ\"}"));
+    Arbitrary<byte[]> text = structured.map(s -> s.getBytes(StandardCharsets.UTF_8));
+    Arbitrary<byte[]> raw = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
+    return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(8, text), net.jqwik.api.Tuple.of(2, raw));
+  }
+
+  @Provide
+  Arbitrary<String> suffixes() {
+    return Arbitraries.oneOf(
+        Arbitraries.of("", "/../../etc/passwd", "/..%2f..%2fadmin", "%00", "?location=DC1&location=DC2",
+            "?location=%ff%fe", "?" + "a=1&".repeat(2000), "/%2e%2e/%2e%2e/admin/channels", "?externalId=",
+            "?limit=-1", "?limit=99999999999999999999", "?limit=abc", "#frag", "//", "/.", ";x=1"),
+        Arbitraries.strings().withChars("abc/%.?&=;:@!$'()*+,~-_09").ofMaxLength(60));
+  }
+
+  @Provide
+  Arbitrary<String> headers() {
+    Arbitrary<String> one = Arbitraries.oneOf(
+        Arbitraries.of("X-Correlation-Id: " + "x".repeat(5000) + "\r\n", "X-Correlation-Id: \u00e9\u00ff\r\n",
+            "X-Api-Key: other\r\n", "X-Api-Key: \r\n", "Accept: */*\r\n", "Content-Length: -1\r\n",
+            "Transfer-Encoding: chunked\r\n", "X-Big: " + "y".repeat(20_000) + "\r\n", "Expect: 100-continue\r\n",
+            "Idempotency-Key: a\r\nIdempotency-Key: b\r\n"),
+        Arbitraries.strings().withChars("abcXYZ-_ 0123:").ofMinLength(1).ofMaxLength(30).map(s -> "X-F" + s + ": v\r\n"));
+    return Combinators.combine(one, one).as((a, b) -> a + b);
+  }
+
+  // ---- raw HTTP ----
+
+  /** Sends raw bytes; returns the status of the answer, or fails the test after 10 s (a hang). */
+  private static int send(byte[] request) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", app.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      try {
+        out.write(request);
+        out.flush();
+      } catch (java.io.IOException closedEarly) {
+        // the server may answer (e.g. 431/413) and close before it read everything
+      }
+      InputStream in = socket.getInputStream();
+      ByteArrayOutputStream line = new ByteArrayOutputStream();
+      int b;
+      while ((b = in.read()) != -1 && b != '\n') {
+        line.write(b);
+      }
+      String status = line.toString(StandardCharsets.ISO_8859_1);
+      if (!status.startsWith("HTTP/1.1 ")) {
+        // closed without an answer: refused as malformed, or a slow client cut off by the idle time-out
+        return status.isEmpty() ? 400 : -1;
+      }
+      return Integer.parseInt(status.substring(9, 12));
+    }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = new byte[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
