@@ -31,6 +31,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * again resumes from it, also after {@code kill -9}. {@code --fresh} deletes it first. Ctrl-C or
  * SIGTERM stops everything cleanly.
  *
+ * <p>{@code TIDEGATE_DEV_ERP=external} (or {@code --no-erp}) leaves the ERP simulator out: the
+ * gateway posts to {@code erp.baseUrl}, where the caller runs one itself (e.g.
+ * {@link io.tidegate.dev.erp.ErpSimulatorMain}). The simulator keeps its orders in memory only, so
+ * a test that kills and restarts this JVM needs the simulator in another process to check that
+ * nothing was posted twice across the restart ({@code load-tests/reconcile --kill} does that).
+ *
  * <p>This class and the embedded servers are in the test scope of the gateway module: they never
  * reach the production artifact or its classpath.
  */
@@ -45,6 +51,8 @@ public final class DevStack {
     long t0 = System.nanoTime();
     Map<String, String> env = System.getenv();
     boolean fresh = java.util.Arrays.asList(args).contains("--fresh");
+    boolean externalErp = java.util.Arrays.asList(args).contains("--no-erp")
+        || "external".equalsIgnoreCase(env.getOrDefault("TIDEGATE_DEV_ERP", "embedded").trim());
     Path dir = Path.of(env.getOrDefault("TIDEGATE_DEV_DIR", ".tidegate/dev")).toAbsolutePath();
     if (fresh) {
       deleteRecursively(dir);
@@ -61,12 +69,20 @@ public final class DevStack {
     Topics.all().forEach(t -> kafka.createTopic(t.name(), t.partitions(), t.compacted()));
     say("  kafka " + kafka.bootstrapServers() + ", postgres 127.0.0.1:" + postgres.port() + "/" + postgres.database());
 
-    Vertx erpVertx = Vertx.vertx();
-    KafkaStatusSink erpEvents = KafkaStatusSink.create(erpVertx, kafka.bootstrapServers());
-    ErpSimulator erp = ErpSimulator.start(erpVertx, ErpSimulatorOptions.fromEnv(env).withPort(erpUri.getPort()),
-            erpEvents)
-        .await();
-    say("  ERP simulator http://127.0.0.1:" + erp.actualPort() + " (GET /sim/stats, PUT /sim/config)");
+    Vertx erpVertx;
+    KafkaStatusSink erpEvents;
+    if (externalErp) {
+      erpVertx = null;
+      erpEvents = null;
+      say("  ERP simulator: external (TIDEGATE_DEV_ERP=external), the gateway posts to " + config.erp().baseUrl());
+    } else {
+      erpVertx = Vertx.vertx();
+      erpEvents = KafkaStatusSink.create(erpVertx, kafka.bootstrapServers());
+      ErpSimulator erp = ErpSimulator.start(erpVertx, ErpSimulatorOptions.fromEnv(env).withPort(erpUri.getPort()),
+              erpEvents)
+          .await();
+      say("  ERP simulator http://127.0.0.1:" + erp.actualPort() + " (GET /sim/stats, PUT /sim/config)");
+    }
 
     if (!Files.exists(dir.resolve(DEMO_MARKER))) {
       try (Producer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
@@ -81,8 +97,10 @@ public final class DevStack {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       say("stopping Tidegate dev stack...");
       await(() -> app.stop().await());
-      await(() -> erpEvents.close().await());
-      await(() -> erpVertx.close().await());
+      if (erpVertx != null) {
+        await(() -> erpEvents.close().await());
+        await(() -> erpVertx.close().await());
+      }
       await(kafka::close);
       await(postgres::close);
       say("stopped; data kept in " + dir);

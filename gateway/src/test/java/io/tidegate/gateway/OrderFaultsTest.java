@@ -195,6 +195,60 @@ class OrderFaultsTest {
     }
   }
 
+  @Test
+  void anErpThatAnswers429IsDrainedAtItsPaceWithoutLosingOrMultiplyingOrders() throws Exception {
+    Vertx erpVertx = Vertx.vertx();
+    KafkaStatusSink sink = KafkaStatusSink.create(erpVertx, TestStack.get().kafka().bootstrapServers());
+    // The ERP takes 5 orders/s and says 429 + Retry-After beyond; the gateway would post 100/s. It is
+    // down (503) while the orders arrive, so that they all reach it at once when it comes back.
+    ErpSimulator erp = ErpSimulator.start(erpVertx, ErpSimulatorOptions.defaults().withPort(0).withLatencyMs(2)
+        .withJitterMs(0).withRatePerSecond(5).withProgressionStepMs(0).withDown(true), sink).await();
+    Map<String, String> env = new HashMap<>();
+    env.put("TIDEGATE_ERP_BASE_URL", "http://127.0.0.1:" + erp.actualPort());
+    env.put("TIDEGATE_ERP_RATE_PER_SECOND", "100");
+    env.put("TIDEGATE_ERP_CONCURRENCY", "8");
+    env.put("TIDEGATE_ERP_MAX_ATTEMPTS", "2");
+    env.put("TIDEGATE_ERP_BACKOFF_MAX_MS", "300");
+    env.put("TIDEGATE_ERP_BREAKER_RESET_MS", "300");
+    env.put("TIDEGATE_ERP_POSTER_GROUP", "poster-" + UUID.randomUUID());
+    env.put("TIDEGATE_ORDERS_STATUS_GROUP", "status-" + UUID.randomUUID());
+    env.put("TIDEGATE_THROTTLING_ENABLED", "false");
+    GatewayApp app = GatewayApp.start(TestStack.get().config(env)).await();
+    try {
+      Http http = new Http(app.port());
+      String sku = "STORM-" + UUID.randomUUID().toString().substring(0, 8);
+      InventoryFeedTest.publish(InventoryFeedTest.position(sku, "DC1", 1, 1_000_000, 0, 0, 0));
+      Eventually.await(Duration.ofSeconds(30), sku + " known",
+          () -> http.get("/v1/atp/" + sku, "X-Api-Key", MARKETPLACE).status(), s -> s == 200);
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        Http.Answer a = http.post("/v1/orders", "application/json", OrdersTest.body(null, "C-7", sku, 1).encode(),
+            "X-Api-Key", MARKETPLACE, "Idempotency-Key", UUID.randomUUID().toString());
+        assertEquals(202, a.status(), a.body());
+        ids.add(a.json().getString("orderId"));
+      }
+      Http sim = new Http(erp.actualPort());
+      // The ERP was down while the orders came in; now it is back and they all want in at once.
+      Http.Answer up = sim.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + erp.actualPort()
+          + "/sim/config")).header("Content-Type", "application/json")
+          .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"down\":false}")));
+      assertEquals(200, up.status(), up.body());
+      Eventually.await(Duration.ofSeconds(60), "all 20 orders in the ERP", () -> ours(sim, ids).size(), n -> n == 20);
+      JsonObject stats = sim.get("/sim/stats").json();
+      assertTrue(stats.getLong("rejected429") > 0, "the ERP did push back: " + stats);
+      assertTrue(stats.getLong("rejected429") <= 40, "Retry-After was obeyed, not hammered: " + stats);
+      assertEquals(0, stats.getLong("duplicatesCreated"), stats.encode());
+      for (String id : ids) {
+        Eventually.await(Duration.ofSeconds(30), id + " SUBMITTED, none FAILED for a 429",
+            () -> http.get("/v1/orders/" + id, "X-Api-Key", MARKETPLACE).json().getString("status"),
+            s -> "SUBMITTED".equals(s) || "BOOKED".equals(s));
+      }
+    } finally {
+      app.stop().await();
+      erpVertx.close().await();
+    }
+  }
+
   private static JsonArray ours(Http sim, List<String> ids) {
     JsonArray out = new JsonArray();
     for (Object o : new JsonArray(sim.get("/sim/orders").body())) {

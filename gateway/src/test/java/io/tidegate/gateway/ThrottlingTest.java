@@ -60,8 +60,10 @@ class ThrottlingTest {
   @Test
   void aChannelOverBudgetGets429WithHeadersWhileAnotherIsServed() {
     int limited = 0;
+    int sent = 60;
     Answer last429 = null;
-    for (int i = 0; i < 30; i++) {
+    long start = System.nanoTime();
+    for (int i = 0; i < sent; i++) {
       Answer a = http.get("/v1/atp/SKU-0001", KEY, MARKETPLACE);
       assertEquals("\"atp\";q=5;w=1", a.header("RateLimit-Policy"), "on every answer of the route");
       assertTrue(a.header("RateLimit").startsWith("\"atp\";r="), a.header("RateLimit"));
@@ -69,10 +71,16 @@ class ThrottlingTest {
         limited++;
         last429 = a;
       }
-      Answer other = http.get("/v1/atp/SKU-0001", KEY, WEBSHOP);
-      assertTrue(other.status() == 200 || other.status() == 404, "webshop unaffected: " + other.body());
+      if (i % 5 == 0) {
+        Answer other = http.get("/v1/atp/SKU-0001", KEY, WEBSHOP);
+        assertTrue(other.status() == 200 || other.status() == 404, "webshop unaffected: " + other.body());
+      }
     }
-    assertTrue(limited >= 20, "a burst of 5 and 5/s cannot admit 30 requests in a few ms: " + limited);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    // The bucket's invariant, whatever the machine's speed: at most burst + rate x elapsed admitted.
+    long allowed = 5 + (long) Math.ceil(5 * seconds);
+    assertTrue(sent - limited <= allowed, (sent - limited) + " admitted in " + seconds + " s; at most " + allowed);
+    assertTrue(limited > 0, "60 requests in " + seconds + " s exceed a burst of 5 at 5/s");
     assertProblem(last429, 429, "RATE_LIMITED");
     assertEquals(new JsonArray().add("atp"), last429.json().getJsonArray("violated-policies"));
     assertTrue(Long.parseLong(last429.header("Retry-After")) >= 1, last429.header("Retry-After"));

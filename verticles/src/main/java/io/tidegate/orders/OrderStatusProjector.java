@@ -102,7 +102,41 @@ public final class OrderStatusProjector extends VerticleBase {
         .onFailure(e -> vertx.setTimer(RETRY_MS, id -> restart()));
   }
 
+  /**
+   * The poll in one transaction; if PostgreSQL refuses its data (SQLSTATE class 22/23: a value no
+   * column can hold), record by record instead, skipping and counting the ones it refuses, so one
+   * bad record can never stall the store.
+   */
   private Future<Void> apply(KafkaConsumerRecords<String, byte[]> records) {
+    return applyAll(records).recover(e -> {
+      if (!isDataError(e)) {
+        return Future.failedFuture(e);
+      }
+      Future<Void> chain = Future.succeededFuture();
+      for (int i = 0; i < records.size(); i++) {
+        KafkaConsumerRecord<String, byte[]> record = records.recordAt(i);
+        chain = chain.compose(v -> pool.withTransaction(tx -> applyOne(tx, record)).recover(err -> {
+          if (!isDataError(err)) {
+            return Future.failedFuture(err);
+          }
+          LOG.error("{} record {}@{} refused by the status store, skipped: {}", record.topic(), record.partition(),
+              record.offset(), err.getMessage());
+          registry.counter("gateway_order_status_poison_total", "topic", record.topic()).increment();
+          return Future.succeededFuture();
+        }));
+      }
+      return chain;
+    });
+  }
+
+  private static boolean isDataError(Throwable e) {
+    if (e instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null) {
+      return pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23");
+    }
+    return false;
+  }
+
+  private Future<Void> applyAll(KafkaConsumerRecords<String, byte[]> records) {
     return pool.withTransaction(tx -> {
       Future<Void> chain = Future.succeededFuture();
       for (int i = 0; i < records.size(); i++) {
