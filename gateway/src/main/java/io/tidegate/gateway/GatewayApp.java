@@ -76,6 +76,7 @@ public final class GatewayApp {
 
   private final Vertx vertx;
   private final Pool pool;
+  private final Pool relaxedPool;
   private final KafkaProducer<String, byte[]> producer;
   private final KafkaAdminClient admin;
   private final InventoryReadModel inventory = new InventoryReadModel();
@@ -94,7 +95,8 @@ public final class GatewayApp {
     this.reservationFeeds = List.of(feedStatus(config), feedStatus(config), feedStatus(config));
     this.reservations = new SoftReservations(config.orders().reservationExpiryMinutes() * 60_000L,
         System::currentTimeMillis);
-    this.pool = pool(vertx, config.postgres());
+    this.pool = pool(vertx, config.postgres(), true);
+    this.relaxedPool = pool(vertx, config.postgres(), false);
     this.producer = KafkaProducer.create(vertx, KafkaClients.producer(config.kafka()));
     this.admin = KafkaAdminClient.create(vertx, KafkaClients.admin(config.kafka()));
     this.inventoryFeed = new FeedStatus(config.atp().staleAfterSeconds() * 1000L, System::currentTimeMillis);
@@ -125,10 +127,10 @@ public final class GatewayApp {
               registry);
           OrderRepository orders = new OrderRepository(pool);
           ErpPoster poster = new ErpPoster(config.kafka(), config.erp(), res.codec(), publisher, orders, registry);
-          OrderIntake intake = new OrderIntake(inventory, reservations, new QuoteRepository(pool),
-              new IdempotencyStore(pool, config.orders().idempotencyRetentionHours(),
+          OrderIntake intake = new OrderIntake(inventory, reservations, new QuoteRepository(relaxedPool),
+              new IdempotencyStore(relaxedPool, config.orders().idempotencyRetentionHours(),
                   config.orders().inFlightLeaseSeconds()),
-              orders, publisher, config.orders(), channel -> config.channel(channel).orElseThrow().atpPolicy(),
+              new OrderRepository(relaxedPool), publisher, config.orders(), channel -> config.channel(channel).orElseThrow().atpPolicy(),
               Clock.systemUTC(), registry);
           DeadLetterAdmin deadLetterAdmin = new DeadLetterAdmin(new DeadLetterRepository(pool), publisher,
               res.codec());
@@ -137,7 +139,7 @@ public final class GatewayApp {
                   pool, res.codec(), registry)))
               .compose(v -> vertx.deployVerticle(poster))
               .compose(v -> deployHttp(config, new ApiRoutes.Services(config, inventory, reservations,
-                  inventoryFeed, prices, new QuoteRepository(pool), channelKeys(config), adminKeys(config),
+                  inventoryFeed, prices, new QuoteRepository(relaxedPool), channelKeys(config), adminKeys(config),
                   Readiness.create(vertx, admin, pool, inventoryFeed, priceFeed, reservationFeeds, poster::breakerState,
                       publisher::breakerState),
                   registry, res.openApiYaml(), res.contract(), intake, orders, deadLetterAdmin, throttles)));
@@ -256,6 +258,7 @@ public final class GatewayApp {
         .transform(v -> bounded(producer.close(5000), "producer close"))
         .transform(v -> bounded(admin.close(), "admin close"))
         .transform(v -> bounded(pool.close(), "pool close"))
+        .transform(v -> bounded(relaxedPool.close(), "relaxed pool close"))
         .transform(v -> vertx.close());
   }
 
@@ -267,11 +270,21 @@ public final class GatewayApp {
     });
   }
 
-  private static Pool pool(Vertx vertx, PostgresSettings pg) {
+  /**
+   * @param synchronousCommit false for the writes whose loss in a database crash something else
+   *                          covers, so they need not wait for the WAL flush: quotes (the client
+   *                          asks again), idempotency claims and intake's copy of an order (the
+   *                          derived order id and the status projector, which writes durably from
+   *                          Kafka, cover them). Everything else commits synchronously.
+   */
+  private static Pool pool(Vertx vertx, PostgresSettings pg, boolean synchronousCommit) {
     PgConnectOptions connect = new PgConnectOptions()
         .setHost(pg.host()).setPort(pg.port()).setDatabase(pg.database())
         .setUser(pg.user()).setPassword(pg.password())
         .setCachePreparedStatements(true);
+    if (!synchronousCommit) {
+      connect.addProperty("synchronous_commit", "off");
+    }
     PoolOptions pool = new PoolOptions().setMaxSize(pg.poolSize()).setMaxWaitQueueSize(pg.maxWaitQueue())
         .setConnectionTimeout(pg.connectTimeoutMs()).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
     return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();

@@ -139,6 +139,34 @@ class OrderFaultsTest {
   }
 
   @Test
+  void aGatewayWhoseOrderTopicsHoldOnlyExpiredOrdersBecomesReady() throws Exception {
+    EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka-old"), 0, 0);
+    Topics.all().forEach(t -> kafka.createTopic(t.name(), t.partitions(), t.compacted()));
+    long twoHoursAgo = System.currentTimeMillis() - 2 * 3_600_000L;
+    try (KafkaProducer<String, byte[]> p = producer(kafka.bootstrapServers())) {
+      for (int partition = 0; partition < 3; partition++) {
+        // An order accepted two hours ago: older than the 60-minute reservation window, so the
+        // reservation feeds start past it, and must still count as in sync.
+        p.send(new ProducerRecord<>(Topics.ORDERS_ACCEPTED, partition, twoHoursAgo, "old-" + partition,
+            "not even an order".getBytes(java.nio.charset.StandardCharsets.UTF_8))).get();
+      }
+    }
+    Map<String, String> env = new HashMap<>();
+    env.put("TIDEGATE_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+    env.put("TIDEGATE_ERP_POSTER_GROUP", "poster-" + UUID.randomUUID());
+    env.put("TIDEGATE_ORDERS_STATUS_GROUP", "status-" + UUID.randomUUID());
+    GatewayApp app = GatewayApp.start(TestStack.get().config(env)).await();
+    try {
+      Http http = new Http(app.port());
+      Eventually.await(Duration.ofSeconds(40), "ready with only expired orders on the order topics",
+          () -> http.get("/health/ready").status(), s -> s == 200);
+    } finally {
+      app.stop().await();
+      kafka.close();
+    }
+  }
+
+  @Test
   void aGatewayThatDiesWhileDrainingLeavesTheRestToTheNextInstanceWithoutLossOrDuplicates() throws Exception {
     Vertx erpVertx = Vertx.vertx();
     KafkaStatusSink sink = KafkaStatusSink.create(erpVertx, TestStack.get().kafka().bootstrapServers());

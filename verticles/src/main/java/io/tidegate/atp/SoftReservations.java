@@ -77,8 +77,9 @@ public final class SoftReservations implements ReservationBook {
     }
     for (int i = 0; i < hold.keys().length; i++) {
       // Entries are never removed (a removal could race a concurrent hold); they are bounded by
-      // the number of sku@location positions.
-      totals.get(hold.keys()[i]).addAndGet(-hold.quantities()[i]);
+      // the number of sku@location positions. A release may run between another thread's
+      // putIfAbsent and its additions: the total dips below zero for a moment (reads clamp at 0).
+      totals.computeIfAbsent(hold.keys()[i], k -> new AtomicInteger()).addAndGet(-hold.quantities()[i]);
     }
     return true;
   }
@@ -88,7 +89,7 @@ public final class SoftReservations implements ReservationBook {
     Hold hold = holds.remove(orderId);
     if (hold != null) {
       for (int i = 0; i < hold.keys().length; i++) {
-        totals.get(hold.keys()[i]).addAndGet(-hold.quantities()[i]);
+        totals.computeIfAbsent(hold.keys()[i], k -> new AtomicInteger()).addAndGet(-hold.quantities()[i]);
       }
     }
   }

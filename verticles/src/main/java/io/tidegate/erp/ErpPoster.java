@@ -30,10 +30,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import io.vertx.kafka.client.common.TopicPartition;
+import java.util.Map;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,9 +51,11 @@ import org.slf4j.LoggerFactory;
  * long. Attempts count failures of this order (500, time-out) and dead-letter it only while the
  * breaker is closed (other orders get through). Outcomes: SUBMITTED (with the ERP's order number), REJECTED (a
  * permanent 4xx, with the ERP's reason), or FAILED plus an {@code orders.dlq.v1} record after
- * {@code erp.maxAttempts}. A poll's offsets are committed only after every outcome of the poll is
- * on Kafka; after a crash the uncommitted orders are posted again, which the ERP's idempotency on
- * the order id turns into replays, not second orders.
+ * {@code erp.maxAttempts}. Records are handled continuously (no batch barrier: the slowest order of
+ * a poll does not hold up the rest) and an offset is committed only after the outcome of its
+ * record and of every earlier record of the partition is on Kafka ({@link OffsetTracker}); after a
+ * crash the uncommitted orders are posted again, which the ERP's idempotency on the order id turns
+ * into replays, not second orders.
  */
 public final class ErpPoster extends VerticleBase {
 
@@ -75,6 +78,13 @@ public final class ErpPoster extends VerticleBase {
   private Timer submitAging;
   private KafkaConsumer<String, byte[]> consumer;
   private volatile boolean stopped;
+  private final java.util.ArrayDeque<KafkaConsumerRecord<String, byte[]>> queue = new java.util.ArrayDeque<>();
+  private final OffsetTracker offsets = new OffsetTracker();
+  private final int window;
+  private int active;
+  private boolean polling;
+  private long generation;
+  private long commitTimer = -1;
 
   public ErpPoster(KafkaSettings kafka, ErpSettings settings, EventCodec codec, EventPublisher publisher,
                    OrderRepository orders, MeterRegistry registry) {
@@ -84,6 +94,7 @@ public final class ErpPoster extends VerticleBase {
     this.publisher = publisher;
     this.orders = orders;
     this.registry = registry;
+    this.window = Math.max(50, Math.max(settings.concurrency() * 4, settings.ratePerSecond() * 2));
   }
 
   @Override
@@ -105,12 +116,15 @@ public final class ErpPoster extends VerticleBase {
     submitAging = Timer.builder("gateway_order_aging_seconds").tag("stage", "submitted")
         .description("Time from ACCEPTED to the stage").publishPercentileHistogram().register(registry);
     connect();
+    commitTimer = vertx.setPeriodic(500, id -> commitNow());
     return Future.succeededFuture();
   }
 
   @Override
   public Future<?> stop() {
     stopped = true;
+    vertx.cancelTimer(commitTimer);
+    commitNow();
     client.close();
     return consumer == null ? Future.succeededFuture()
         : consumer.close().timeout(5, TimeUnit.SECONDS).recover(e -> Future.succeededFuture());
@@ -129,56 +143,102 @@ public final class ErpPoster extends VerticleBase {
     if (stopped) {
       return;
     }
+    generation++;
+    queue.clear();
+    offsets.clear();
     consumer = KafkaConsumer.create(vertx, KafkaClients.groupConsumer(kafka, "erp-poster", settings.posterGroup(),
-        Math.max(10, settings.concurrency() * 4)));
+        window));
     consumer.exceptionHandler(e -> LOG.warn("ERP poster consumer: {}", e.toString()));
+    consumer.partitionsRevokedHandler(revoked -> {
+      commitNow();
+      queue.removeIf(r -> revoked.contains(partitionOf(r)));
+      offsets.forget(revoked);
+    });
     consumer.subscribe(Topics.ORDERS_ACCEPTED)
-        .onSuccess(v -> poll())
+        .onSuccess(v -> fill())
         .onFailure(e -> vertx.setTimer(RESTART_MS, id -> connect()));
   }
 
-  private void poll() {
+  /**
+   * Keeps up to {@code window} records uncommitted in hand: polls whenever there is room, so the
+   * workers never wait for the slowest record of a batch (the drain keeps the configured rate).
+   */
+  private void fill() {
+    if (stopped || polling || offsets.size() >= window) {
+      return;
+    }
+    polling = true;
+    long gen = generation;
+    consumer.poll(Duration.ofMillis(200)).onComplete(ar -> {
+      polling = false;
+      if (gen != generation || stopped) {
+        return;
+      }
+      if (ar.failed()) {
+        restart(ar.cause());
+        return;
+      }
+      KafkaConsumerRecords<String, byte[]> records = ar.result();
+      for (int i = 0; i < records.size(); i++) {
+        KafkaConsumerRecord<String, byte[]> record = records.recordAt(i);
+        queue.add(record);
+        offsets.started(partitionOf(record), record.offset());
+      }
+      pump();
+      vertx.runOnContext(v -> fill());
+    });
+  }
+
+  /** Starts records while fewer than {@code erp.concurrency} are being handled. */
+  private void pump() {
+    while (active < settings.concurrency() && !queue.isEmpty() && !stopped) {
+      KafkaConsumerRecord<String, byte[]> record = queue.poll();
+      long gen = generation;
+      active++;
+      handle(record).onComplete(ar -> {
+        active--;
+        if (gen != generation) {
+          return; // a record of a consumer that was restarted: it comes again from the last commit
+        }
+        if (ar.failed()) {
+          restart(ar.cause());
+          return;
+        }
+        offsets.finished(partitionOf(record), record.offset());
+        pump();
+        fill();
+      });
+    }
+  }
+
+  /** Commits, per partition, the offset after the longest prefix of finished records. */
+  private void commitNow() {
+    if (consumer == null) {
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> ready = offsets.committable();
+    if (!ready.isEmpty()) {
+      consumer.commit(ready).onFailure(e -> LOG.warn("ERP poster commit failed ({}); those orders may be posted "
+          + "again, which the ERP answers as replays", e.toString()));
+    }
+  }
+
+  /** An outcome could not be recorded: start over from the last commit (re-posts are ERP replays). */
+  private void restart(Throwable cause) {
     if (stopped) {
       return;
     }
-    consumer.poll(Duration.ofMillis(500))
-        .compose(records -> records.isEmpty() ? Future.succeededFuture() : drain(records).compose(v -> consumer.commit()))
-        .onComplete(ar -> {
-          if (ar.succeeded()) {
-            vertx.runOnContext(v -> poll());
-            return;
-          }
-          if (stopped) {
-            return;
-          }
-          // Outcomes not all recorded: start over from the last commit (re-posts are ERP replays).
-          LOG.warn("ERP poster batch not committed ({}); resuming from the last commit in {} ms",
-              ar.cause().toString(), RESTART_MS);
-          consumer.close();
-          vertx.setTimer(RESTART_MS, id -> connect());
-        });
+    LOG.warn("ERP poster outcome not recorded ({}); resuming from the last commit in {} ms", cause.toString(),
+        RESTART_MS);
+    generation++;
+    queue.clear();
+    offsets.clear();
+    consumer.close();
+    vertx.setTimer(RESTART_MS, id -> connect());
   }
 
-  /** Posts every record of the poll, {@code erp.concurrency} at a time. */
-  private Future<Void> drain(KafkaConsumerRecords<String, byte[]> records) {
-    List<KafkaConsumerRecord<String, byte[]>> queue = new ArrayList<>();
-    for (int i = 0; i < records.size(); i++) {
-      queue.add(records.recordAt(i));
-    }
-    AtomicInteger next = new AtomicInteger();
-    List<Future<Void>> workers = new ArrayList<>();
-    for (int w = 0; w < Math.min(settings.concurrency(), queue.size()); w++) {
-      workers.add(worker(queue, next));
-    }
-    return Future.all(workers).mapEmpty();
-  }
-
-  private Future<Void> worker(List<KafkaConsumerRecord<String, byte[]>> queue, AtomicInteger next) {
-    int i = next.getAndIncrement();
-    if (i >= queue.size() || stopped) {
-      return Future.succeededFuture();
-    }
-    return handle(queue.get(i)).compose(v -> worker(queue, next));
+  private static TopicPartition partitionOf(KafkaConsumerRecord<String, byte[]> record) {
+    return new TopicPartition(record.topic(), record.partition());
   }
 
   private Future<Void> handle(KafkaConsumerRecord<String, byte[]> record) {

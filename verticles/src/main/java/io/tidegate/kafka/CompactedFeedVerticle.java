@@ -157,7 +157,12 @@ public final class CompactedFeedVerticle extends VerticleBase {
     // would skip a record appended before the first fetch.
     return consumer.endOffsets(partitions).compose(ends -> Future.join(partitions.stream()
         .map(tp -> consumer.offsetsForTimes(tp, timestamp)
-            .compose(found -> consumer.seek(tp, found == null ? ends.getOrDefault(tp, 0L) : found.getOffset())))
+            .compose(found -> {
+              long start = found == null ? ends.getOrDefault(tp, 0L) : found.getOffset();
+              // The lag check counts from here, not from the beginning of the partition.
+              nextOffset.put(tp.getPartition(), start);
+              return consumer.seek(tp, start);
+            }))
         .toList())).mapEmpty();
   }
 
@@ -169,6 +174,10 @@ public final class CompactedFeedVerticle extends VerticleBase {
     }
     try {
       (sink.apply(codec.decode(record.value()), record.value()) ? applied : ignored).increment();
+    } catch (RuntimeException e) {
+      // A bug in a sink must not stop the feed (the rest of the poll would be skipped).
+      ignored.increment();
+      LOG.error("{} record {}@{} could not be applied", topic, record.partition(), record.offset(), e);
     } catch (InvalidEventException e) {
       deadLettered.increment();
       LOG.warn("{} record {}@{} dead-lettered: {}", topic, record.partition(), record.offset(), e.reason());
