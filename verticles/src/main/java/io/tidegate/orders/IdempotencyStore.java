@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #begin} claims a key atomically (one INSERT ... ON CONFLICT): the first request gets
  * {@link Claim.Started}; a concurrent or later one with the same key gets the stored answer
- * ({@link Claim.Replay}), {@link Claim.Reused} for a different body, or {@link Claim.InUse} while
+ * ({@link Claim.Replay}; intake completes the key with its 202 in
+ * {@code OrderRepository#recordIntake}), {@link Claim.Reused} for a different body, or {@link Claim.InUse} while
  * the first is still in flight. An expired key is claimed afresh. A claim still IN_FLIGHT after the
  * lease (its instance died) is taken over by a retry with the same body; the derived order id
  * ({@link OrderIds}) keeps that retry from becoming a second order.
@@ -36,9 +37,6 @@ public final class IdempotencyStore {
                AND k.created_at < now() - make_interval(secs => $6))
       RETURNING order_id""";
   static final String READ = "SELECT request_hash, state, response FROM idempotency_keys WHERE channel = $1 AND key = $2";
-  static final String COMPLETE = """
-      UPDATE idempotency_keys SET state = 'COMPLETED', response = $3
-      WHERE channel = $1 AND key = $2 AND state = 'IN_FLIGHT'""";
   static final String ABANDON = "DELETE FROM idempotency_keys WHERE channel = $1 AND key = $2 AND state = 'IN_FLIGHT'";
   static final String PURGE = """
       DELETE FROM idempotency_keys WHERE ctid IN
@@ -69,13 +67,6 @@ public final class IdempotencyStore {
             ? Future.<Claim>succeededFuture(new Claim.Started())
             : pool.preparedQuery(READ).execute(Tuple.of(channel, key)).map(rows -> held(rows, requestHash)))
         .recover(IdempotencyStore::unavailable);
-  }
-
-  /** Remembers the 202 for replays. A failure is logged only: the order is durable already. */
-  public Future<Void> complete(String channel, String key, JsonObject response) {
-    return pool.preparedQuery(COMPLETE).execute(Tuple.of(channel, key, response)).<Void>mapEmpty()
-        .onFailure(e -> LOG.warn("idempotency key of channel {} not marked completed ({}); a retry will "
-            + "take it over after the lease and name the same order", channel, e.toString()));
   }
 
   /** Forgets a claim whose request failed, so that the client may retry with the same key. */

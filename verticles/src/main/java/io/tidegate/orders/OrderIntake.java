@@ -34,6 +34,8 @@ import java.util.function.Function;
  */
 public final class OrderIntake {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OrderIntake.class);
+
   /** What the caller answers: the 202 body, and whether it is a replay of an earlier 202. */
   public record Accepted(JsonObject response, boolean replayed) {
     public String orderId() {
@@ -115,10 +117,14 @@ public final class OrderIntake {
           JsonObject response = new JsonObject().put("orderId", orderId).put("status", "ACCEPTED")
               .put("statusUrl", "/v1/orders/" + orderId);
           registry.counter("gateway_orders_accepted_total", "channel", channel).increment();
-          // The order is durable: failures below are logged, and healed by the status projector and lease.
-          return Future.join(orders.recordAccepted(order, dataJson(order, body, lines, now), event.eventId())
-                      .recover(e -> Future.succeededFuture()),
-                  keys.complete(channel, key, response).recover(e -> Future.succeededFuture()))
+          // The order is durable: a failure here is logged only; the status projector writes the
+          // order from Kafka, and a retry takes the key over after the lease and names the same order.
+          return orders.recordIntake(order, dataJson(order, body, lines, now), event.eventId(), response)
+              .recover(e -> {
+                LOG.warn("order {} accepted but not recorded by intake ({}); the status projector will",
+                    orderId, e.toString());
+                return Future.succeededFuture();
+              })
               .map(v -> new Accepted(response, false));
         });
   }

@@ -56,6 +56,22 @@ public final class OrderRepository {
       SELECT order_id, status, at, detail FROM order_status_history WHERE order_id = ANY($1)
       ORDER BY at, rank""";
   static final String STATUS_RANK = "SELECT status_rank FROM orders WHERE order_id = $1";
+  /**
+   * Intake's one round trip after the Kafka ack: the idempotency key completed with the 202 to
+   * replay, the order row and its ACCEPTED entry (the projector writes the same rows from Kafka;
+   * whichever comes second does nothing).
+   */
+  static final String RECORD_INTAKE = """
+      WITH k AS (
+        UPDATE idempotency_keys SET state = 'COMPLETED', response = $7
+        WHERE channel = $2 AND key = $8 AND state = 'IN_FLIGHT'),
+      o AS (
+        INSERT INTO orders (order_id, channel, external_id, customer_id, status, status_rank, body, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, 'ACCEPTED', 0, $5, $6, $6)
+        ON CONFLICT (order_id) DO NOTHING)
+      INSERT INTO order_status_history (order_id, status, rank, at, detail, event_id)
+      VALUES ($1, 'ACCEPTED', 0, $6, NULL, $9)
+      ON CONFLICT (order_id, event_id) DO NOTHING""";
 
   private final Pool pool;
 
@@ -72,8 +88,11 @@ public final class OrderRepository {
             eventId));
   }
 
-  public Future<Void> recordAccepted(OrderAccepted order, JsonObject body, UUID eventId) {
-    return pool.withTransaction(tx -> recordAccepted(tx, order, body, eventId));
+  /** See {@link #RECORD_INTAKE}: one statement, one round trip. */
+  public Future<Void> recordIntake(OrderAccepted order, JsonObject body, UUID eventId, JsonObject response) {
+    return pool.preparedQuery(RECORD_INTAKE).execute(Tuple.from(new Object[] {order.orderId(), order.channel(),
+        order.externalId(), order.customerId(), body, utc(order.acceptedAt()), response, order.idempotencyKey(),
+        eventId})).mapEmpty();
   }
 
   /** Appends a status to the order's history and moves the order to its highest-ranked status. */
