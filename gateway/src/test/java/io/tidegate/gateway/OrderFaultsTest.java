@@ -68,12 +68,9 @@ class OrderFaultsTest {
       p.send(new ProducerRecord<>(Topics.INVENTORY_POSITIONS, sku + "@DC1", DemoData.envelope("InventoryPositionChanged",
           InventoryFeedTest.position(sku, "DC1", 1, 1_000_000, 0, 0, 0), "fault-test"))).get();
     }
-    Map<String, String> env = new HashMap<>();
+    Map<String, String> env = isolated();
     env.put("TIDEGATE_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
     env.put("TIDEGATE_KAFKA_SEND_TIMEOUT_MS", "3000");
-    env.put("TIDEGATE_ERP_POSTER_GROUP", "poster-" + UUID.randomUUID());
-    env.put("TIDEGATE_ORDERS_STATUS_GROUP", "status-" + UUID.randomUUID());
-    env.put("TIDEGATE_THROTTLING_ENABLED", "false");
     GatewayApp app = GatewayApp.start(TestStack.get().config(env)).await();
     EmbeddedKafka restarted = null;
     try {
@@ -151,10 +148,8 @@ class OrderFaultsTest {
             "not even an order".getBytes(java.nio.charset.StandardCharsets.UTF_8))).get();
       }
     }
-    Map<String, String> env = new HashMap<>();
+    Map<String, String> env = isolated();
     env.put("TIDEGATE_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-    env.put("TIDEGATE_ERP_POSTER_GROUP", "poster-" + UUID.randomUUID());
-    env.put("TIDEGATE_ORDERS_STATUS_GROUP", "status-" + UUID.randomUUID());
     GatewayApp app = GatewayApp.start(TestStack.get().config(env)).await();
     try {
       Http http = new Http(app.port());
@@ -172,21 +167,15 @@ class OrderFaultsTest {
     KafkaStatusSink sink = KafkaStatusSink.create(erpVertx, TestStack.get().kafka().bootstrapServers());
     ErpSimulator erp = ErpSimulator.start(erpVertx, ErpSimulatorOptions.defaults().withPort(0).withLatencyMs(5)
         .withJitterMs(0).withRatePerSecond(1000).withProgressionStepMs(0), sink).await();
-    Map<String, String> env = new HashMap<>();
+    Map<String, String> env = isolated();
     env.put("TIDEGATE_ERP_BASE_URL", "http://127.0.0.1:" + erp.actualPort());
     env.put("TIDEGATE_ERP_RATE_PER_SECOND", "10");
     env.put("TIDEGATE_ERP_CONCURRENCY", "2");
-    env.put("TIDEGATE_ERP_POSTER_GROUP", "poster-" + UUID.randomUUID());
-    env.put("TIDEGATE_ORDERS_STATUS_GROUP", "status-" + UUID.randomUUID());
-    env.put("TIDEGATE_THROTTLING_ENABLED", "false");
     GatewayApp first = GatewayApp.start(TestStack.get().config(env)).await();
     GatewayApp second = null;
     try {
       Http http = new Http(first.port());
-      String sku = "DRAIN-" + UUID.randomUUID().toString().substring(0, 8);
-      InventoryFeedTest.publish(InventoryFeedTest.position(sku, "DC1", 1, 1_000_000, 0, 0, 0));
-      Eventually.await(Duration.ofSeconds(30), sku + " known",
-          () -> http.get("/v1/atp/" + sku, "X-Api-Key", MARKETPLACE).status(), s -> s == 200);
+      String sku = stockedSku(http, "DRAIN");
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < 30; i++) {
         Http.Answer a = http.post("/v1/orders", "application/json", OrdersTest.body(null, "C-9", sku, 1).encode(),
@@ -231,23 +220,17 @@ class OrderFaultsTest {
     // down (503) while the orders arrive, so that they all reach it at once when it comes back.
     ErpSimulator erp = ErpSimulator.start(erpVertx, ErpSimulatorOptions.defaults().withPort(0).withLatencyMs(2)
         .withJitterMs(0).withRatePerSecond(5).withProgressionStepMs(0).withDown(true), sink).await();
-    Map<String, String> env = new HashMap<>();
+    Map<String, String> env = isolated();
     env.put("TIDEGATE_ERP_BASE_URL", "http://127.0.0.1:" + erp.actualPort());
     env.put("TIDEGATE_ERP_RATE_PER_SECOND", "100");
     env.put("TIDEGATE_ERP_CONCURRENCY", "8");
     env.put("TIDEGATE_ERP_MAX_ATTEMPTS", "2");
     env.put("TIDEGATE_ERP_BACKOFF_MAX_MS", "300");
     env.put("TIDEGATE_ERP_BREAKER_RESET_MS", "300");
-    env.put("TIDEGATE_ERP_POSTER_GROUP", "poster-" + UUID.randomUUID());
-    env.put("TIDEGATE_ORDERS_STATUS_GROUP", "status-" + UUID.randomUUID());
-    env.put("TIDEGATE_THROTTLING_ENABLED", "false");
     GatewayApp app = GatewayApp.start(TestStack.get().config(env)).await();
     try {
       Http http = new Http(app.port());
-      String sku = "STORM-" + UUID.randomUUID().toString().substring(0, 8);
-      InventoryFeedTest.publish(InventoryFeedTest.position(sku, "DC1", 1, 1_000_000, 0, 0, 0));
-      Eventually.await(Duration.ofSeconds(30), sku + " known",
-          () -> http.get("/v1/atp/" + sku, "X-Api-Key", MARKETPLACE).status(), s -> s == 200);
+      String sku = stockedSku(http, "STORM");
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
         Http.Answer a = http.post("/v1/orders", "application/json", OrdersTest.body(null, "C-7", sku, 1).encode(),
@@ -275,6 +258,24 @@ class OrderFaultsTest {
       app.stop().await();
       erpVertx.close().await();
     }
+  }
+
+  /** Environment for a gateway of its own: fresh consumer groups, no throttles in the way. */
+  private static Map<String, String> isolated() {
+    Map<String, String> env = new HashMap<>();
+    env.put("TIDEGATE_ERP_POSTER_GROUP", "poster-" + UUID.randomUUID());
+    env.put("TIDEGATE_ORDERS_STATUS_GROUP", "status-" + UUID.randomUUID());
+    env.put("TIDEGATE_THROTTLING_ENABLED", "false");
+    return env;
+  }
+
+  /** A new SKU with plenty of stock at DC1 on the shared broker, once the gateway knows it. */
+  private static String stockedSku(Http http, String prefix) throws Exception {
+    String sku = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    InventoryFeedTest.publish(InventoryFeedTest.position(sku, "DC1", 1, 1_000_000, 0, 0, 0));
+    Eventually.await(Duration.ofSeconds(30), sku + " known",
+        () -> http.get("/v1/atp/" + sku, "X-Api-Key", MARKETPLACE).status(), s -> s == 200);
+    return sku;
   }
 
   private static JsonArray ours(Http sim, List<String> ids) {
