@@ -27,14 +27,6 @@ public record GatewayConfig(HttpSettings http, KafkaSettings kafka, PostgresSett
     return new GatewayConfig(http, kafka, newPostgres, atp, pricing, orders, erp, admin, throttling, channels);
   }
 
-  public GatewayConfig withThrottling(ThrottlingSettings newThrottling) {
-    return new GatewayConfig(http, kafka, postgres, atp, pricing, orders, erp, admin, newThrottling, channels);
-  }
-
-  public GatewayConfig withErp(ErpSettings newErp) {
-    return new GatewayConfig(http, kafka, postgres, atp, pricing, orders, newErp, admin, throttling, channels);
-  }
-
   /** The channel called {@code name}, if configured. */
   public java.util.Optional<ChannelSettings> channel(String name) {
     return channels.stream().filter(c -> c.name().equals(name)).findFirst();

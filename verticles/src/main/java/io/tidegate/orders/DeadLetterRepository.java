@@ -32,7 +32,6 @@ public final class DeadLetterRepository {
       WHERE replayed_at IS NULL AND ($1::text IS NULL OR channel = $1) AND ($2::text IS NULL OR order_id = $2)
       ORDER BY dead_lettered_at LIMIT $3""";
   static final String MARK_REPLAYED = "UPDATE dead_letters SET replayed_at = now() WHERE order_id = $1 AND replayed_at IS NULL";
-  static final String OPEN_COUNT = "SELECT count(*) FROM dead_letters WHERE replayed_at IS NULL";
 
   private final Pool pool;
 
@@ -78,9 +77,5 @@ public final class DeadLetterRepository {
 
   public Future<Boolean> markReplayed(String orderId) {
     return pool.preparedQuery(MARK_REPLAYED).execute(Tuple.of(orderId)).map(r -> r.rowCount() > 0);
-  }
-
-  public Future<Long> openCount() {
-    return pool.query(OPEN_COUNT).execute().map(rows -> rows.iterator().next().getLong(0));
   }
 }

@@ -38,9 +38,6 @@ public final class OrderIntake {
 
   /** What the caller answers: the 202 body, and whether it is a replay of an earlier 202. */
   public record Accepted(JsonObject response, boolean replayed) {
-    public String orderId() {
-      return response.getString("orderId");
-    }
   }
 
   private final InventoryReadModel inventory;
