@@ -10,7 +10,9 @@ import io.tidegate.orders.DeadLetterAdmin;
 import io.tidegate.orders.FindOrdersHandler;
 import io.tidegate.orders.GetOrderHandler;
 import io.tidegate.orders.OrderIntake;
+import io.tidegate.orders.OrderReport;
 import io.tidegate.orders.OrderRepository;
+import io.tidegate.orders.ReconciliationHandler;
 import io.tidegate.throttle.ChannelLimitsAdmin;
 import io.tidegate.throttle.Throttles;
 import java.util.List;
@@ -20,6 +22,7 @@ import io.tidegate.http.Channel;
 import io.tidegate.http.CorrelationId;
 import io.tidegate.http.ErrorHandler;
 import io.tidegate.http.OpenApiRoutes;
+import io.tidegate.http.RequestMetrics;
 import io.tidegate.http.Responses;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -54,6 +57,7 @@ final class ApiRoutes {
     long bodyLimit = services.config().http().bodyLimitBytes();
     ErrorHandler errors = new ErrorHandler(bodyLimit);
     router.route().handler(new CorrelationId());
+    router.route().handler(new RequestMetrics(services.registry()));
     router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
     // Path-less routes on purpose: a route with a path would prefix the metrics route label.
     router.route().handler(under("/v1/", new ApiKeyAuth<Channel>("X-Api-Key", services.channelKeys())));
@@ -74,6 +78,7 @@ final class ApiRoutes {
     ops.operation("listDeadLetters", services.deadLetters().list());
     ops.operation("replayDeadLetter", services.deadLetters().replayOne());
     ops.operation("replayAllDeadLetters", services.deadLetters().replayAll());
+    ops.operation("reconcileOrders", new ReconciliationHandler(services.orderReport(), Clock.systemUTC()));
     ChannelLimitsAdmin limits = throttles == null ? null : new ChannelLimitsAdmin(throttles);
     ops.operation("listChannels", limits == null ? ApiRoutes::throttlingOff : limits.list());
     ops.operation("getChannelLimits", limits == null ? ApiRoutes::throttlingOff : limits.get());
@@ -112,6 +117,7 @@ final class ApiRoutes {
                   io.tidegate.pricing.PriceBook prices, io.tidegate.pricing.QuoteRepository quotes,
                   ApiKeys<Channel> channelKeys, ApiKeys<String> adminKeys, HealthChecks readiness,
                   PrometheusMeterRegistry registry, Buffer openApiYaml, ApiContract contract, OrderIntake intake,
-                  OrderRepository orders, DeadLetterAdmin deadLetters, Throttles throttles) {
+                  OrderRepository orders, DeadLetterAdmin deadLetters, OrderReport orderReport,
+                  Throttles throttles) {
   }
 }

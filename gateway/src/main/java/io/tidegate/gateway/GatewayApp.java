@@ -12,6 +12,8 @@ import io.tidegate.orders.DeadLetterAdmin;
 import io.tidegate.orders.DeadLetterRepository;
 import io.tidegate.orders.IdempotencyStore;
 import io.tidegate.orders.OrderIntake;
+import io.tidegate.orders.OrderMetrics;
+import io.tidegate.orders.OrderReport;
 import io.tidegate.orders.OrderRepository;
 import io.tidegate.orders.OrderStatusProjector;
 import io.tidegate.orders.ReservationFeed;
@@ -26,6 +28,7 @@ import io.tidegate.http.ApiKeys;
 import io.tidegate.http.Channel;
 import io.tidegate.http.HttpServerVerticle;
 import io.tidegate.kafka.CompactedFeedVerticle;
+import io.tidegate.kafka.ConsumerGroupLag;
 import io.tidegate.kafka.DeadLetters;
 import io.tidegate.kafka.KafkaClients;
 import io.tidegate.ops.Readiness;
@@ -53,6 +56,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
@@ -142,7 +146,8 @@ public final class GatewayApp {
                   inventoryFeed, prices, new QuoteRepository(relaxedPool), channelKeys(config), adminKeys(config),
                   Readiness.create(vertx, admin, pool, inventoryFeed, priceFeed, reservationFeeds, poster::breakerState,
                       publisher::breakerState),
-                  registry, res.openApiYaml(), res.contract(), intake, orders, deadLetterAdmin, throttles)));
+                  registry, res.openApiYaml(), res.contract(), intake, orders, deadLetterAdmin, orderReport(config),
+                  throttles)));
         }))
         .onSuccess(v -> housekeeping(config));
   }
@@ -182,8 +187,17 @@ public final class GatewayApp {
     });
   }
 
-  /** Periodic chores: expire soft reservations, purge expired idempotency keys. */
+  private OrderReport orderReport(GatewayConfig config) {
+    return new OrderReport(pool, Duration.ofMinutes(config.orders().stuckUnsubmittedMinutes()),
+        Duration.ofMinutes(config.orders().stuckUnbookedMinutes()));
+  }
+
+  /** Periodic chores: expire soft reservations, purge expired idempotency keys, order gauges. */
   private void housekeeping(GatewayConfig config) {
+    new OrderMetrics(orderReport(config), registry()).start(vertx);
+    new ConsumerGroupLag(admin, registry(), Map.of(
+        config.erp().posterGroup(), List.of(Topics.ORDERS_ACCEPTED),
+        config.orders().statusGroup(), OrderStatusProjector.TOPICS)).start(vertx);
     IdempotencyStore keys = new IdempotencyStore(pool, config.orders().idempotencyRetentionHours(),
         config.orders().inFlightLeaseSeconds());
     registry().gauge("gateway_soft_reservations_orders", reservations, SoftReservations::orders);

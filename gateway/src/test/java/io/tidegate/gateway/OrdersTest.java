@@ -63,6 +63,7 @@ class OrdersTest {
     env.put("TIDEGATE_ERP_TIMEOUT_MS", "2000");
     env.put("TIDEGATE_ERP_POSTER_GROUP", "poster-" + UUID.randomUUID());
     env.put("TIDEGATE_ORDERS_STATUS_GROUP", "status-" + UUID.randomUUID());
+    env.put("TIDEGATE_ORDERS_STUCK_UNSUBMITTED_MINUTES", "60");
     app = GatewayApp.start(TestStack.get().config(env)).await();
     http = new Http(app.port());
   }
@@ -215,7 +216,97 @@ class OrdersTest {
     assertNull(null);
   }
 
+  @Test
+  void operatorsSeeRequestsOrdersAgingAndTheQueueInMetrics() throws Exception {
+    Answer a = order(WEBSHOP, UUID.randomUUID().toString(), body(null, "C-1005", stockedSku(5), 1));
+    assertEquals(202, a.status(), a.body());
+    awaitStatus(a.json().getString("orderId"), "BOOKED");
+    String metrics = Eventually.await(DEADLINE, "order gauges and lag refreshed",
+        () -> http.get("/metrics").body(),
+        body -> sample(body, "gateway_orders_by_status{status=\"INVOICED\"") >= 1
+            && body.contains("gateway_consumer_lag_records{group=\"poster-"));
+    assertTrue(sample(metrics, "gateway_requests_total{channel=\"webshop\",outcome=\"ok\",route_class=\"orders\"")
+        >= 1, "intake counted by route class, channel and outcome");
+    assertTrue(sample(metrics, "gateway_requests_total{channel=\"none\",outcome=\"ok\",route_class=\"ops\"") >= 1,
+        "the metrics scrape itself is an ops request without a channel");
+    assertTrue(sample(metrics, "gateway_order_aging_seconds_count{stage=\"submitted\"") >= 1, metrics);
+    assertTrue(sample(metrics, "gateway_order_aging_seconds_count{stage=\"booked\"") >= 1, "aging to BOOKED");
+    assertTrue(metrics.contains("gateway_order_aging_seconds_bucket{stage=\"booked\",le="), "a histogram");
+    assertTrue(sample(metrics, "gateway_dlq_depth") >= 0);
+    assertTrue(sample(metrics, "gateway_orders_stuck{stage=\"submitted\"") >= 0);
+
+    Answer limited = http.get("/v1/atp/NO-SUCH-SKU", KEY, MARKETPLACE);
+    assertEquals(404, limited.status());
+    assertTrue(sample(http.get("/metrics").body(),
+        "gateway_requests_total{channel=\"marketplace\",outcome=\"client_error\",route_class=\"atp\"") >= 1);
+  }
+
+  @Test
+  void theReconciliationReportCountsTheWindowAndListsStuckOrdersWithTheirAge() throws Exception {
+    String start = java.time.Instant.now().minusSeconds(5).toString();
+    Answer booked = order(WEBSHOP, UUID.randomUUID().toString(), body(null, "C-1006", stockedSku(5), 1));
+    assertEquals(202, booked.status(), booked.body());
+    awaitStatus(booked.json().getString("orderId"), "BOOKED");
+
+    // An order accepted three hours ago (published as the gateway would have) that the ERP cannot take.
+    String stuckId = "stuck-" + UUID.randomUUID();
+    configureErp(new JsonObject().put("down", true));
+    try {
+      publishAccepted(stuckId, java.time.Instant.now().minus(Duration.ofHours(3)));
+      String from = java.time.Instant.now().minus(Duration.ofHours(4)).toString();
+      JsonObject report = Eventually.await(DEADLINE, "the old order listed as stuck",
+          () -> http.get("/admin/reconciliation/orders?from=" + from, "X-Admin-Key", ADMIN),
+          r -> r.status() == 200 && r.body().contains(stuckId)).json();
+      JsonObject stuck = report.getJsonArray("stuck").stream().map(JsonObject.class::cast)
+          .filter(o -> o.getString("orderId").equals(stuckId)).findFirst().orElseThrow();
+      assertEquals("ACCEPTED", stuck.getString("status"), stuck.encode());
+      assertEquals("awaiting ERP acceptance", stuck.getString("stuckAt"));
+      assertTrue(stuck.getLong("ageSeconds") >= 3 * 3600 - 60, stuck.encode());
+      assertTrue(report.getLong("awaitingPost") >= 1, report.encode());
+    } finally {
+      configureErp(new JsonObject().put("down", false));
+    }
+    Eventually.await(DEADLINE, "the stuck order drains once the ERP is back",
+        () -> http.get("/admin/reconciliation/orders?from=" + java.time.Instant.now().minus(Duration.ofHours(4)),
+            "X-Admin-Key", ADMIN).body(), body -> !body.contains(stuckId));
+
+    JsonObject window = http.get("/admin/reconciliation/orders?from=" + start, "X-Admin-Key", ADMIN).json();
+    assertTrue(window.getLong("accepted") >= 1 && window.getLong("postedToErp") >= 1
+        && window.getLong("bookedByErp") >= 1, window.encode());
+    assertTrue(window.getLong("accepted") >= window.getLong("postedToErp"), window.encode());
+
+    assertProblem(http.get("/admin/reconciliation/orders", KEY, WEBSHOP), 401, "UNAUTHORIZED");
+    Answer backwards = http.get("/admin/reconciliation/orders?from=2026-11-23T10:00:00Z&to=2026-11-23T09:00:00Z",
+        "X-Admin-Key", ADMIN);
+    assertProblem(backwards, 400, "VALIDATION_FAILED");
+    assertEquals("query:from", backwards.json().getJsonArray("errors").getJsonObject(0).getString("pointer"));
+    Answer notADate = http.get("/admin/reconciliation/orders?to=yesterday", "X-Admin-Key", ADMIN);
+    assertProblem(notADate, 400, "VALIDATION_FAILED");
+    assertEquals("query:to", notADate.json().getJsonArray("errors").getJsonObject(0).getString("pointer"));
+    assertProblem(http.get("/admin/reconciliation/orders?from=2026-01-01T00:00:00Z&to=2026-11-01T00:00:00Z",
+        "X-Admin-Key", ADMIN), 400, "VALIDATION_FAILED");
+  }
+
   // ---- helpers ----
+
+  /** The value of the first Prometheus sample whose line starts with {@code prefix}, or -1. */
+  static double sample(String metrics, String prefix) {
+    return metrics.lines().filter(l -> l.startsWith(prefix))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
+  }
+
+  /** Publishes an OrderAccepted event for a stocked SKU, as the gateway's intake would have. */
+  private static void publishAccepted(String orderId, java.time.Instant acceptedAt) throws Exception {
+    io.tidegate.schemas.events.OrderAccepted order = new io.tidegate.schemas.events.OrderAccepted(orderId, "webshop",
+        "key-" + orderId, null, "C-1007",
+        new io.tidegate.schemas.events.ShipTo("Ada Lovelace", "12 Harbour Road", null, "Rotterdam", "3011 AA", "NL"),
+        java.util.List.of(new io.tidegate.schemas.events.OrderLine(stockedSku(5), 1, null, null, java.util.List.of())),
+        null, acceptedAt);
+    byte[] value = new io.tidegate.schemas.events.EventCodec().encode(io.tidegate.schemas.events.EventEnvelope.of(
+        io.tidegate.schemas.events.EventType.ORDER_ACCEPTED, "corr-" + orderId, "tidegate-gateway", order));
+    TestStack.get().producer().send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+        io.tidegate.schemas.Topics.ORDERS_ACCEPTED, orderId, value)).get();
+  }
 
   private static JsonObject awaitStatus(String orderId, String status) {
     return Eventually.await(DEADLINE, "order " + orderId + " reaches " + status,

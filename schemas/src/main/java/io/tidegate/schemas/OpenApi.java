@@ -33,7 +33,7 @@ public final class OpenApi {
     "getAtp", "checkAtp", "quotePrices", "getQuote", "createOrder", "findOrders", "getOrder",
     "liveness", "readiness", "metrics", "getOpenApi",
     "listChannels", "getChannelLimits", "replaceChannelLimits",
-    "listDeadLetters", "replayDeadLetter", "replayAllDeadLetters");
+    "listDeadLetters", "replayDeadLetter", "replayAllDeadLetters", "reconcileOrders");
 
   /** Media types vertx-openapi 5.0.x accepts (its {@code MediaType.SUPPORTED_MEDIA_TYPES}). */
   private static final Set<String> VERTX_SUPPORTED = Set.of(

@@ -10,9 +10,13 @@ package io.tidegate.config;
  *                                   derived order id keeps the retry from becoming a second order
  * @param reservationExpiryMinutes   a soft reservation the ERP never confirmed is released after this
  * @param statusGroup                consumer group that writes orders.* events into PostgreSQL
+ * @param stuckUnsubmittedMinutes    an order not yet accepted by the ERP (SUBMITTED) this long after
+ *                                   intake counts as stuck (metric, reconciliation report)
+ * @param stuckUnbookedMinutes       an order the ERP has not booked this long after intake counts as stuck
  */
 public record OrdersSettings(int maxLines, int idempotencyRetentionHours, int inFlightLeaseSeconds,
-                             int reservationExpiryMinutes, String statusGroup) {
+                             int reservationExpiryMinutes, String statusGroup, int stuckUnsubmittedMinutes,
+                             int stuckUnbookedMinutes) {
 
   public OrdersSettings {
     Check.range("orders.maxLines", maxLines, 1, 100);
@@ -20,5 +24,7 @@ public record OrdersSettings(int maxLines, int idempotencyRetentionHours, int in
     Check.range("orders.inFlightLeaseSeconds", inFlightLeaseSeconds, 5, 3600);
     Check.range("orders.reservationExpiryMinutes", reservationExpiryMinutes, 1, 7 * 24 * 60);
     Check.notBlank("orders.statusGroup", statusGroup);
+    Check.range("orders.stuckUnsubmittedMinutes", stuckUnsubmittedMinutes, 1, 7 * 24 * 60);
+    Check.range("orders.stuckUnbookedMinutes", stuckUnbookedMinutes, 1, 30 * 24 * 60);
   }
 }

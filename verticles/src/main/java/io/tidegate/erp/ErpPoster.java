@@ -7,6 +7,7 @@ import io.tidegate.config.ErpSettings;
 import io.tidegate.config.KafkaSettings;
 import io.tidegate.kafka.EventPublisher;
 import io.tidegate.kafka.KafkaClients;
+import io.tidegate.orders.OrderLog;
 import io.tidegate.orders.OrderRepository;
 import io.tidegate.orders.StatusRank;
 import io.tidegate.schemas.Topics;
@@ -113,8 +114,7 @@ public final class ErpPoster extends VerticleBase {
     registry.gauge("gateway_erp_posts_in_flight", inFlight);
     postTimer = Timer.builder("gateway_erp_post_seconds").description("ERP POST /orders latency, every attempt")
         .publishPercentileHistogram().register(registry);
-    submitAging = Timer.builder("gateway_order_aging_seconds").tag("stage", "submitted")
-        .description("Time from ACCEPTED to the stage").publishPercentileHistogram().register(registry);
+    submitAging = io.tidegate.orders.OrderAging.timer(registry, "submitted");
     connect();
     commitTimer = vertx.setPeriodic(500, id -> commitNow());
     return Future.succeededFuture();
@@ -283,6 +283,8 @@ public final class ErpPoster extends VerticleBase {
             return after(backoff.delayMs(failures)).compose(v -> attempt(event, body, failures, error));
           }
           registry.counter("gateway_erp_posts_total", "outcome", "retryable_error").increment();
+          log(LOG.atDebug(), event).addKeyValue("event", "order.retry").addKeyValue("failures", failures + 1)
+              .log("ERP post failed, retrying: {}", error);
           // Dead-letter only while the breaker is closed, i.e. other orders get through: when every
           // call fails it is the ERP that is broken, and the order waits for it instead.
           if (failures + 1 >= settings.maxAttempts() && !breakerOpen()) {
@@ -312,11 +314,17 @@ public final class ErpPoster extends VerticleBase {
     }
     if (outcome instanceof ErpClient.Outcome.Created created) {
       registry.counter("gateway_erp_posts_total", "outcome", "submitted").increment();
-      submitAging.record(Duration.between(event.data().acceptedAt(), Instant.now()));
+      Duration aging = Duration.between(event.data().acceptedAt(), Instant.now());
+      submitAging.record(aging);
+      log(LOG.atInfo(), event).addKeyValue("event", "order.submitted")
+          .addKeyValue("erpOrderNumber", created.erpOrderNumber()).addKeyValue("retries", failures)
+          .addKeyValue("agingMs", aging.toMillis()).log("order accepted by the ERP");
       return status(event, OrderStatus.SUBMITTED, null, created.erpOrderNumber());
     }
     ErpClient.Outcome.Refused refused = (ErpClient.Outcome.Refused) outcome;
     registry.counter("gateway_erp_posts_total", "outcome", "rejected").increment();
+    log(LOG.atWarn(), event).addKeyValue("event", "order.rejected").addKeyValue("reason", refused.reason())
+        .log("order rejected by the ERP");
     return status(event, OrderStatus.REJECTED, refused.reason(), null);
   }
 
@@ -324,8 +332,8 @@ public final class ErpPoster extends VerticleBase {
     registry.counter("gateway_erp_posts_total", "outcome", "dead_lettered").increment();
     OrderAccepted order = event.data();
     String reason = "ERP unreachable or failing after " + attempts + " attempt(s)";
-    LOG.error("order {} dead-lettered: {} (last error: {}) correlationId={}", order.orderId(), reason, lastError,
-        event.correlationId());
+    log(LOG.atError(), event).addKeyValue("event", "order.dead_lettered").addKeyValue("attempts", attempts)
+        .addKeyValue("lastError", lastError).log("order dead-lettered: {}", reason);
     OrderDeadLettered dead = new OrderDeadLettered(order.orderId(), order.channel(), reason, attempts, lastError, order);
     return publisher.publish(EventEnvelope.of(EventType.ORDER_DEAD_LETTERED, event.correlationId(), SOURCE, dead))
         .compose(ack -> status(event, OrderStatus.FAILED, reason + ": " + lastError, null));
@@ -338,6 +346,11 @@ public final class ErpPoster extends VerticleBase {
         detail, erpOrderNumber, Instant.now());
     return publisher.publish(EventEnvelope.of(EventType.ORDER_STATUS_CHANGED, event.correlationId(), SOURCE, changed))
         .mapEmpty();
+  }
+
+  private static org.slf4j.spi.LoggingEventBuilder log(org.slf4j.spi.LoggingEventBuilder line,
+                                                       EventEnvelope<OrderAccepted> event) {
+    return OrderLog.with(line, event.data().orderId(), event.data().channel(), event.correlationId());
   }
 
   private Future<Void> after(long millis) {

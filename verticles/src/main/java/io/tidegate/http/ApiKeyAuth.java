@@ -9,7 +9,8 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class ApiKeyAuth<P> implements Handler<RoutingContext> {
 
-  private static final String KEY = "tidegate.principal";
+  /** Routing-context key of the authenticated principal (a {@link Channel} on /v1, the admin on /admin). */
+  public static final String PRINCIPAL = "tidegate.principal";
 
   private final String header;
   private final ApiKeys<P> keys;
@@ -22,13 +23,13 @@ public final class ApiKeyAuth<P> implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext rc) {
     keys.lookup(rc.request().getHeader(header)).ifPresentOrElse(principal -> {
-      rc.put(KEY, principal);
+      rc.put(PRINCIPAL, principal);
       rc.next();
     }, () -> rc.fail(new ApiFailure.Unauthorized("Missing or unknown " + header + " header")));
   }
 
   /** The channel that made this /v1 request. */
   public static Channel channel(RoutingContext rc) {
-    return rc.get(KEY);
+    return rc.get(PRINCIPAL);
   }
 }

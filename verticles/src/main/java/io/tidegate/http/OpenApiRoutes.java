@@ -48,6 +48,11 @@ public final class OpenApiRoutes {
     }
     Route route = router.routeWithRegex(operation.method(), toRegex(operation.path()))
         .setName(operation.path());
+    String routeClass = routeClass(operation);
+    route.handler(rc -> {
+      RequestMetrics.routeClass(rc, routeClass);
+      rc.next();
+    });
     if (operation.rateLimitPolicy() != null) {
       guards.apply(operation.rateLimitPolicy()).forEach(route::handler);
     }
@@ -72,6 +77,14 @@ public final class OpenApiRoutes {
         .filter(id -> !registered.contains(id))
         .toList();
     rest.forEach(id -> operation(id, rc -> rc.fail(new ApiFailure.NotImplemented(id))));
+  }
+
+  /** The label requests of this operation are counted under: its throttle policy, or admin/ops. */
+  static String routeClass(ApiOperation operation) {
+    if (operation.rateLimitPolicy() != null) {
+      return operation.rateLimitPolicy();
+    }
+    return operation.path().startsWith("/admin/") ? "admin" : "ops";
   }
 
   private static void validate(RoutingContext rc, ApiOperation operation) {

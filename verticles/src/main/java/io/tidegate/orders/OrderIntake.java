@@ -111,6 +111,9 @@ public final class OrderIntake {
           }
         })
         .compose(ack -> {
+          OrderLog.with(LOG.atInfo(), orderId, channel, correlationId).addKeyValue("event", "order.accepted")
+              .addKeyValue("kafka", ack.getTopic() + "/" + ack.getPartition() + "@" + ack.getOffset())
+              .log("order accepted and durable in Kafka");
           JsonObject response = new JsonObject().put("orderId", orderId).put("status", "ACCEPTED")
               .put("statusUrl", "/v1/orders/" + orderId);
           registry.counter("gateway_orders_accepted_total", "channel", channel).increment();
@@ -118,8 +121,8 @@ public final class OrderIntake {
           // order from Kafka, and a retry takes the key over after the lease and names the same order.
           return orders.recordIntake(order, dataJson(order, body, lines, now), event.eventId(), response)
               .recover(e -> {
-                LOG.warn("order {} accepted but not recorded by intake ({}); the status projector will",
-                    orderId, e.toString());
+                OrderLog.with(LOG.atWarn(), orderId, channel, correlationId)
+                    .log("order accepted but not recorded by intake ({}); the status projector will", e.toString());
                 return Future.succeededFuture();
               })
               .map(v -> new Accepted(response, false));

@@ -38,12 +38,19 @@ public final class OrderRepository {
       INSERT INTO order_status_history (order_id, status, rank, at, detail, event_id)
       VALUES ($1, $2, $3, $4, $5, $6)
       ON CONFLICT (order_id, event_id) DO NOTHING""";
-  /** Moves the order to the highest-ranked status in its history, whatever order events came in. */
+  /**
+   * Moves the order to the highest-ranked status in its history, whatever order events came in.
+   * Returns a row only when the order moves; {@code booked_after} is the seconds from intake when
+   * this move is the one that takes it past BOOKED (rank 20) for the first time.
+   */
   static final String REFRESH_STATUS = """
       UPDATE orders o SET status = h.status, status_rank = h.rank, updated_at = greatest(o.updated_at, h.at)
       FROM (SELECT status, rank, at FROM order_status_history WHERE order_id = $1
-            ORDER BY rank DESC, at DESC LIMIT 1) h
-      WHERE o.order_id = $1 AND h.rank > o.status_rank""";
+            ORDER BY rank DESC, at DESC LIMIT 1) h,
+           (SELECT status_rank FROM orders WHERE order_id = $1) prior
+      WHERE o.order_id = $1 AND h.rank > o.status_rank
+      RETURNING CASE WHEN prior.status_rank < 20 AND h.rank BETWEEN 20 AND 59
+                     THEN extract(epoch FROM h.at - o.created_at)::float8 END AS booked_after""";
   static final String SET_ERP_NUMBER = """
       UPDATE orders SET erp_order_number = $2 WHERE order_id = $1 AND erp_order_number IS DISTINCT FROM $2""";
   static final String FIND = """
@@ -85,7 +92,7 @@ public final class OrderRepository {
     return client.preparedQuery(INSERT_ORDER)
         .execute(Tuple.of(order.orderId(), order.channel(), order.externalId(), order.customerId(), body, at))
         .compose(r -> recordStatus(client, order.orderId(), OrderStatus.ACCEPTED, order.acceptedAt(), null, null,
-            eventId));
+            eventId)).mapEmpty();
   }
 
   /** See {@link #RECORD_INTAKE}: one statement, one round trip. */
@@ -95,14 +102,20 @@ public final class OrderRepository {
         eventId})).mapEmpty();
   }
 
-  /** Appends a status to the order's history and moves the order to its highest-ranked status. */
-  public Future<Void> recordStatus(SqlClient client, String orderId, OrderStatus status, Instant at, String detail,
-                                   String erpOrderNumber, UUID eventId) {
+  /**
+   * Appends a status to the order's history and moves the order to its highest-ranked status.
+   *
+   * @return seconds from intake to booking when this status is the one that got the order booked,
+   *     else null
+   */
+  public Future<Double> recordStatus(SqlClient client, String orderId, OrderStatus status, Instant at, String detail,
+                                     String erpOrderNumber, UUID eventId) {
     Future<?> history = client.preparedQuery(INSERT_HISTORY)
         .execute(Tuple.of(orderId, status.name(), StatusRank.of(status), utc(at), detail, eventId));
     Future<?> erp = erpOrderNumber == null ? history
         : history.compose(r -> client.preparedQuery(SET_ERP_NUMBER).execute(Tuple.of(orderId, erpOrderNumber)));
-    return erp.compose(r -> client.preparedQuery(REFRESH_STATUS).execute(Tuple.of(orderId))).mapEmpty();
+    return erp.compose(r -> client.preparedQuery(REFRESH_STATUS).execute(Tuple.of(orderId)))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getDouble("booked_after"));
   }
 
   /** The status rank the store holds for the order, or -1 if it has no row yet. */

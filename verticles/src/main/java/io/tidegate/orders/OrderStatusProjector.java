@@ -1,6 +1,7 @@
 package io.tidegate.orders;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.tidegate.config.KafkaSettings;
 import io.tidegate.kafka.KafkaClients;
 import io.tidegate.schemas.Topics;
@@ -20,6 +21,7 @@ import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -36,7 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class OrderStatusProjector extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(OrderStatusProjector.class);
-  static final List<String> TOPICS = List.of(Topics.ORDERS_ACCEPTED, Topics.ORDERS_STATUS, Topics.ORDERS_ERP_STATUS,
+  public static final List<String> TOPICS = List.of(Topics.ORDERS_ACCEPTED, Topics.ORDERS_STATUS, Topics.ORDERS_ERP_STATUS,
       Topics.ORDERS_DLQ);
   private static final long RETRY_MS = 1000;
 
@@ -47,6 +49,7 @@ public final class OrderStatusProjector extends VerticleBase {
   private final DeadLetterRepository deadLetters;
   private final EventCodec codec;
   private final MeterRegistry registry;
+  private final Timer bookedAging;
   private KafkaConsumer<String, byte[]> consumer;
   private volatile boolean stopped;
 
@@ -58,6 +61,7 @@ public final class OrderStatusProjector extends VerticleBase {
     this.deadLetters = new DeadLetterRepository(pool);
     this.codec = codec;
     this.registry = registry;
+    this.bookedAging = OrderAging.timer(registry, "booked");
   }
 
   @Override
@@ -115,7 +119,9 @@ public final class OrderStatusProjector extends VerticleBase {
       Future<Void> chain = Future.succeededFuture();
       for (int i = 0; i < records.size(); i++) {
         KafkaConsumerRecord<String, byte[]> record = records.recordAt(i);
-        chain = chain.compose(v -> pool.withTransaction(tx -> applyOne(tx, record)).recover(err -> {
+        List<Double> booked = new ArrayList<>();
+        chain = chain.compose(v -> pool.withTransaction(tx -> applyOne(tx, record, booked))
+            .onSuccess(ok -> recordBooked(booked)).recover(err -> {
           if (!isDataError(err)) {
             return Future.failedFuture(err);
           }
@@ -137,14 +143,23 @@ public final class OrderStatusProjector extends VerticleBase {
   }
 
   private Future<Void> applyAll(KafkaConsumerRecords<String, byte[]> records) {
+    List<Double> booked = new ArrayList<>();
     return pool.withTransaction(tx -> {
       Future<Void> chain = Future.succeededFuture();
       for (int i = 0; i < records.size(); i++) {
         KafkaConsumerRecord<String, byte[]> record = records.recordAt(i);
-        chain = chain.compose(v -> applyOne(tx, record));
+        chain = chain.compose(v -> applyOne(tx, record, booked));
       }
       return chain;
-    }).onSuccess(v -> registry.counter("gateway_order_status_events_total").increment(records.size()));
+    }).onSuccess(v -> {
+      registry.counter("gateway_order_status_events_total").increment(records.size());
+      recordBooked(booked);
+    });
+  }
+
+  /** Aging to BOOKED, recorded once the transaction that booked the orders committed. */
+  private void recordBooked(List<Double> secondsFromIntake) {
+    secondsFromIntake.forEach(s -> bookedAging.record(Duration.ofNanos((long) (Math.max(0, s) * 1e9))));
   }
 
   /** The event's {@code data} as JSON, exactly as published. */
@@ -152,7 +167,8 @@ public final class OrderStatusProjector extends VerticleBase {
     return new JsonObject(io.vertx.core.buffer.Buffer.buffer(record.value())).getJsonObject("data");
   }
 
-  private Future<Void> applyOne(SqlClient tx, KafkaConsumerRecord<String, byte[]> record) {
+  /** Applies one record; the seconds to booking of an order it booked go to {@code booked}. */
+  private Future<Void> applyOne(SqlClient tx, KafkaConsumerRecord<String, byte[]> record, List<Double> booked) {
     EventEnvelope<?> event;
     try {
       event = record.value() == null ? null : codec.decode(record.value());
@@ -170,15 +186,26 @@ public final class OrderStatusProjector extends VerticleBase {
       return orders.recordAccepted(tx, order, dataOf(record), event.eventId());
     }
     if (data instanceof OrderStatusChanged s) {
-      return orders.recordStatus(tx, s.orderId(), s.status(), s.at(), s.detail(), s.erpOrderNumber(), event.eventId());
+      return orders.recordStatus(tx, s.orderId(), s.status(), s.at(), s.detail(), s.erpOrderNumber(), event.eventId())
+          .map(age -> collect(booked, age));
     }
     if (data instanceof ErpOrderStatusChanged s) {
+      LOG.atDebug().addKeyValue("orderId", s.orderId()).addKeyValue("correlationId", event.correlationId())
+          .addKeyValue("event", "order.erp_status").addKeyValue("status", s.status().orderStatus())
+          .log("ERP status recorded");
       return orders.recordStatus(tx, s.orderId(), s.status().orderStatus(), s.at(), s.reason(), s.erpOrderNumber(),
-          event.eventId());
+          event.eventId()).map(age -> collect(booked, age));
     }
     if (data instanceof OrderDeadLettered d) {
       return deadLetters.record(tx, d, dataOf(record).getJsonObject("order"), event.occurredAt());
     }
     return Future.succeededFuture();
+  }
+
+  private static Void collect(List<Double> booked, Double secondsFromIntake) {
+    if (secondsFromIntake != null) {
+      booked.add(secondsFromIntake);
+    }
+    return null;
   }
 }
