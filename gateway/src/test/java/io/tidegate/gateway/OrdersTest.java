@@ -20,6 +20,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -40,6 +41,9 @@ class OrdersTest {
   private static final String ADMIN = "dev-admin-key";
   private static Vertx erpVertx;
   private static KafkaStatusSink erpEvents;
+  /** Every status event the simulator published: order id and schemaVersion. */
+  private static final java.util.Queue<Map.Entry<String, Integer>> erpVersions =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   private static ErpSimulator erp;
   private static GatewayApp app;
   private static Http http;
@@ -50,7 +54,10 @@ class OrdersTest {
     erpVertx = Vertx.vertx();
     erpEvents = KafkaStatusSink.create(erpVertx, TestStack.get().kafka().bootstrapServers());
     erp = ErpSimulator.start(erpVertx, ErpSimulatorOptions.defaults().withPort(0).withLatencyMs(5).withJitterMs(0)
-        .withRatePerSecond(1000).withProgressionStepMs(300).withTimeoutHoldMs(5000), erpEvents).await();
+        .withRatePerSecond(1000).withProgressionStepMs(300).withTimeoutHoldMs(5000), (orderId, correlationId, event) -> {
+          erpVersions.add(Map.entry(orderId, new JsonObject(event).getInteger("schemaVersion")));
+          return erpEvents.publish(orderId, correlationId, event);
+        }).await();
     sim = new Http(erp.actualPort());
     Map<String, String> env = new HashMap<>();
     env.put("TIDEGATE_ERP_BASE_URL", "http://127.0.0.1:" + erp.actualPort());
@@ -285,6 +292,36 @@ class OrdersTest {
     assertEquals("query:to", notADate.json().getJsonArray("errors").getJsonObject(0).getString("pointer"));
     assertProblem(http.get("/admin/reconciliation/orders?from=2026-01-01T00:00:00Z&to=2026-11-01T00:00:00Z",
         "X-Admin-Key", ADMIN), 400, "VALIDATION_FAILED");
+  }
+
+  @Test
+  void anErpOnTheNewStatusSchemaAndOneOnTheOldAreReadAlike() throws Exception {
+    String sku = stockedSku(20);
+    Answer onV1 = order(WEBSHOP, UUID.randomUUID().toString(), body(null, "C-1008", sku, 2));
+    assertEquals(202, onV1.status(), onV1.body());
+    awaitStatus(onV1.json().getString("orderId"), "BOOKED");
+    configureErp(new JsonObject().put("statusSchemaVersion", 2));
+    String onV2;
+    try {
+      Answer a = order(WEBSHOP, UUID.randomUUID().toString(), body(null, "C-1008", sku, 3));
+      assertEquals(202, a.status(), a.body());
+      onV2 = a.json().getString("orderId");
+      awaitStatus(onV2, "INVOICED");
+    } finally {
+      configureErp(new JsonObject().put("statusSchemaVersion", 1));
+    }
+    String orderV2 = onV2;
+    List<Integer> versions = erpVersions.stream().filter(e -> e.getKey().equals(orderV2)).map(Map.Entry::getValue)
+        .toList();
+    assertTrue(!versions.isEmpty() && versions.stream().allMatch(v -> v == 2), "the ERP wrote v2: " + versions);
+    assertTrue(erpVersions.stream().filter(e -> e.getKey().equals(onV1.json().getString("orderId")))
+        .anyMatch(e -> e.getValue() == 1), "and v1 before");
+    awaitStatus(onV1.json().getString("orderId"), "INVOICED");
+    Eventually.await(DEADLINE, "both orders' reservations released",
+        () -> http.get("/v1/atp/" + sku, KEY, WEBSHOP).json().getJsonObject("total").getInteger("reserved"),
+        reserved -> reserved == 0);
+    assertEquals(-1.0, sample(http.get("/metrics").body(), "gateway_order_status_poison_total"),
+        "no status event refused");
   }
 
   // ---- helpers ----

@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -226,7 +227,7 @@ public final class ErpSimulator extends VerticleBase {
   }
 
   private void publish(ErpLedger.Entry entry) {
-    Buffer event = statusEvent(entry).toBuffer();
+    Buffer event = statusEvent(entry, options.statusSchemaVersion()).toBuffer();
     sink.publish(entry.orderId(), entry.correlationId(), event).onComplete(
         ok -> ledger.count(ErpLedger.Stat.EVENTS_PUBLISHED),
         err -> {
@@ -236,8 +237,11 @@ public final class ErpSimulator extends VerticleBase {
         });
   }
 
-  /** The canonical envelope of the CONTRACT for the entry's latest status. */
-  static JsonObject statusEvent(ErpLedger.Entry entry) {
+  /**
+   * The canonical envelope of the CONTRACT for the entry's latest status, in schema version 1, or 2
+   * with the allocations (each line's ship-from locations, or DC1) once the order is booked.
+   */
+  static JsonObject statusEvent(ErpLedger.Entry entry, int schemaVersion) {
     ErpLedger.Step step = entry.history().get(entry.history().size() - 1);
     JsonObject data = new JsonObject()
         .put("orderId", entry.orderId())
@@ -248,14 +252,34 @@ public final class ErpSimulator extends VerticleBase {
       data.put("reason", entry.reason());
     }
     data.put("at", step.at().toString());
+    if (schemaVersion >= 2 && !ErpLedger.REJECTED.equals(step.status())) {
+      data.put("allocations", allocations(entry.order()));
+    }
     return new JsonObject()
         .put("eventId", UUID.randomUUID().toString())
         .put("type", EVENT_TYPE)
-        .put("schemaVersion", 1)
+        .put("schemaVersion", schemaVersion)
         .put("occurredAt", step.at().toString())
         .put("correlationId", entry.correlationId())
         .put("source", EVENT_SOURCE)
         .put("data", data);
+  }
+
+  private static JsonArray allocations(JsonObject order) {
+    JsonArray out = new JsonArray();
+    JsonArray lines = order == null ? null : order.getJsonArray("lines");
+    for (int i = 0; lines != null && i < lines.size(); i++) {
+      JsonObject line = lines.getJsonObject(i);
+      JsonArray shipFrom = line.getJsonArray("shipFrom");
+      if (shipFrom == null || shipFrom.isEmpty()) {
+        out.add(new JsonObject().put("sku", line.getString("sku")).put("location", "DC1")
+            .put("quantity", line.getInteger("quantity")));
+      } else {
+        shipFrom.forEach(f -> out.add(new JsonObject().put("sku", line.getString("sku"))
+            .put("location", ((JsonObject) f).getString("location")).put("quantity", ((JsonObject) f).getInteger("quantity"))));
+      }
+    }
+    return out;
   }
 
   private void getOrder(RoutingContext ctx) {

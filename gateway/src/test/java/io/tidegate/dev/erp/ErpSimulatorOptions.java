@@ -29,6 +29,9 @@ import java.util.TreeSet;
  *                              default {@code BLOCKED-}; empty = refuse nobody
  * @param progressionStepMs     delay between status events BOOKED, RELEASED, SHIPPED, INVOICED;
  *                              {@code 0} disables progression; default 2000
+ * @param statusSchemaVersion   schemaVersion of the ErpOrderStatusChanged events written: 1, or 2
+ *                              (adds allocations); default 1. Changeable at run time, to rehearse a
+ *                              schema roll-out while the gateway runs
  * @param seed                  seed of the random source (failures, time-outs, jitter); {@code null}
  *                              = not reproducible
  */
@@ -44,6 +47,7 @@ public record ErpSimulatorOptions(
     boolean down,
     String rejectCustomersPrefix,
     long progressionStepMs,
+    int statusSchemaVersion,
     Long seed) {
 
   public static final String ENV_PREFIX = "TIDEGATE_ERP_SIM_";
@@ -54,7 +58,7 @@ public record ErpSimulatorOptions(
   /** Fields that {@code PUT /sim/config} may change. */
   public static final Set<String> RUNTIME_FIELDS = Set.of("latencyMs", "jitterMs", "ratePerSecond",
       "failureRate", "timeoutRate", "timeoutHoldMs", "down", "progressionStepMs",
-      "rejectCustomersPrefix");
+      "rejectCustomersPrefix", "statusSchemaVersion");
 
   public ErpSimulatorOptions {
     if (host == null || host.isBlank()) {
@@ -68,19 +72,20 @@ public record ErpSimulatorOptions(
     checkProbability("timeoutRate", timeoutRate);
     checkRange("timeoutHoldMs", timeoutHoldMs, 1, MAX_DELAY_MS);
     checkRange("progressionStepMs", progressionStepMs, 0, 3_600_000);
+    checkRange("statusSchemaVersion", statusSchemaVersion, 1, 2);
     rejectCustomersPrefix = rejectCustomersPrefix == null ? "" : rejectCustomersPrefix;
   }
 
   /** All defaults: 127.0.0.1:8090, 20 ms + 0..10 ms, 50 req/s, no chaos, 2 s progression. */
   public static ErpSimulatorOptions defaults() {
     return new ErpSimulatorOptions("127.0.0.1", 8090, 20, 10, 50, 0.0, 0.0, 30_000, false,
-        "BLOCKED-", 2_000, null);
+        "BLOCKED-", 2_000, 1, null);
   }
 
   /**
    * Reads {@code TIDEGATE_ERP_SIM_*} variables over the defaults: HOST, PORT, LATENCY_MS,
    * JITTER_MS, RATE_PER_SECOND, FAILURE_RATE, TIMEOUT_RATE, TIMEOUT_HOLD_MS, DOWN,
-   * REJECT_CUSTOMERS_PREFIX, PROGRESSION_STEP_MS, SEED. An unknown {@code TIDEGATE_ERP_SIM_*}
+   * REJECT_CUSTOMERS_PREFIX, PROGRESSION_STEP_MS, STATUS_SCHEMA_VERSION, SEED. An unknown {@code TIDEGATE_ERP_SIM_*}
    * variable or a bad value throws {@link IllegalArgumentException} naming the variable, its
    * value and what was expected.
    */
@@ -131,6 +136,7 @@ public record ErpSimulatorOptions(
         .put("down", down)
         .put("rejectCustomersPrefix", rejectCustomersPrefix)
         .put("progressionStepMs", progressionStepMs)
+        .put("statusSchemaVersion", statusSchemaVersion)
         .put("seed", seed);
   }
 
@@ -140,6 +146,7 @@ public record ErpSimulatorOptions(
         integer(j, "latencyMs"), integer(j, "jitterMs"), (int) integer(j, "ratePerSecond"),
         number(j, "failureRate"), number(j, "timeoutRate"), integer(j, "timeoutHoldMs"),
         bool(j, "down"), string(j, "rejectCustomersPrefix"), integer(j, "progressionStepMs"),
+        (int) integer(j, "statusSchemaVersion"),
         j.getValue("seed") == null ? null : integer(j, "seed"));
   }
 
@@ -154,6 +161,7 @@ public record ErpSimulatorOptions(
   public ErpSimulatorOptions withDown(boolean v) { return copy("down", v); }
   public ErpSimulatorOptions withRejectCustomersPrefix(String v) { return copy("rejectCustomersPrefix", v); }
   public ErpSimulatorOptions withProgressionStepMs(long v) { return copy("progressionStepMs", v); }
+  public ErpSimulatorOptions withStatusSchemaVersion(int v) { return copy("statusSchemaVersion", v); }
   public ErpSimulatorOptions withSeed(Long v) { return copy("seed", v); }
 
   private ErpSimulatorOptions copy(String field, Object value) {
@@ -217,6 +225,7 @@ public record ErpSimulatorOptions(
     DOWN("down", Kind.BOOLEAN, 0, 0),
     REJECT_CUSTOMERS_PREFIX("rejectCustomersPrefix", Kind.STRING, 0, 0),
     PROGRESSION_STEP_MS("progressionStepMs", Kind.INTEGER, 0, 3_600_000),
+    STATUS_SCHEMA_VERSION("statusSchemaVersion", Kind.INTEGER, 1, 2),
     SEED("seed", Kind.INTEGER, Long.MIN_VALUE, Long.MAX_VALUE);
 
     enum Kind { STRING, INTEGER, PROBABILITY, BOOLEAN }

@@ -46,7 +46,7 @@ class ErpSimulatorOptionsTest {
         Map.entry("TIDEGATE_ERP_SIM_REJECT_CUSTOMERS_PREFIX", "NOPE-"),
         Map.entry("TIDEGATE_ERP_SIM_PROGRESSION_STEP_MS", "0"),
         Map.entry("TIDEGATE_ERP_SIM_SEED", "-3")));
-    assertEquals(new ErpSimulatorOptions("0.0.0.0", 0, 5, 0, 7, 0.25, 0.5, 1000, true, "NOPE-", 0, -3L), o);
+    assertEquals(new ErpSimulatorOptions("0.0.0.0", 0, 5, 0, 7, 0.25, 0.5, 1000, true, "NOPE-", 0, 1, -3L), o);
   }
 
   @Test

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
@@ -21,8 +22,11 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -47,13 +51,19 @@ public final class EventCodec {
   private final CompiledSchema envelope;
   private final Map<EventType, CompiledSchema> dataSchemas = new EnumMap<>(EventType.class);
   private final Map<EventType, ObjectReader> dataReaders = new EnumMap<>(EventType.class);
+  /** Per version, the data fields its schema names: the only ones mapped (see {@link EventType}). */
+  private final Map<EventType, Set<String>> dataFields = new EnumMap<>(EventType.class);
 
   public EventCodec() {
     this.mapper = newMapper();
     CompiledSchema.Compiler compiler = new CompiledSchema.Compiler();
     compiler.add(readSchema(ENVELOPE_RESOURCE));
     for (EventType type : EventType.values()) {
-      compiler.add(readSchema(type.schemaResource()));
+      JsonNode schema = readSchema(type.schemaResource());
+      compiler.add(schema);
+      Set<String> fields = new HashSet<>();
+      schema.path("properties").fieldNames().forEachRemaining(fields::add);
+      dataFields.put(type, Set.copyOf(fields));
     }
     this.envelope = compiler.compile(SCHEMA_BASE + "envelope.schema.json");
     for (EventType type : EventType.values()) {
@@ -71,7 +81,9 @@ public final class EventCodec {
   public byte[] encode(EventEnvelope<?> event) {
     JsonNode tree = mapper.valueToTree(event);
     try {
-      check(tree);
+      EventType type = check(tree);
+      // A producer on an older version writes only that version's fields.
+      ((ObjectNode) tree).set("data", ownFields(type, tree.get("data")));
     } catch (InvalidEventException e) {
       throw new IllegalArgumentException("refusing to encode an invalid event: " + e.reason());
     }
@@ -160,12 +172,30 @@ public final class EventCodec {
     }
     EventData data;
     try {
-      data = dataReaders.get(type).readValue(root.get("data"));
+      data = dataReaders.get(type).readValue(ownFields(type, root.get("data")));
     } catch (IOException | RuntimeException e) {
       throw new InvalidEventException("/data: " + describe(e));
     }
     return new EventEnvelope<>(eventId, type.typeName(), type.schemaVersion(), occurredAt,
       root.get("correlationId").textValue(), root.get("source").textValue(), data);
+  }
+
+  /**
+   * The data without fields its version does not define: an extra field that an old producer
+   * writes (tolerated by its schema) must not be read as a later version's field of that name.
+   */
+  private JsonNode ownFields(EventType type, JsonNode data) {
+    Set<String> own = dataFields.get(type);
+    boolean extra = false;
+    for (Iterator<String> names = data.fieldNames(); names.hasNext() && !extra; ) {
+      extra = !own.contains(names.next());
+    }
+    if (!extra) {
+      return data;
+    }
+    ObjectNode copy = ((ObjectNode) data).deepCopy();
+    copy.retain(own);
+    return copy;
   }
 
   private static String reason(List<String> errors) {

@@ -60,6 +60,10 @@ final class Samples {
       case ERP_ORDER_STATUS_CHANGED:
         return new ErpOrderStatusChanged("0b9e6b1c-5f3e-4f7a-9d2b-3c1e8a7d4f21", "ERP-778899",
           ErpOrderStatusChanged.Status.SHIPPED, 3, null, AT);
+      case ERP_ORDER_STATUS_CHANGED_V2:
+        return new ErpOrderStatusChanged("0b9e6b1c-5f3e-4f7a-9d2b-3c1e8a7d4f21", "ERP-778899",
+          ErpOrderStatusChanged.Status.BOOKED, 1, null, AT,
+          List.of(new ErpOrderStatusChanged.Allocation("SKU-0001", "DC1", 3)));
       default:
         throw new IllegalArgumentException(type.name());
     }
