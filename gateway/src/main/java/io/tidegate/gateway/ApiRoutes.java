@@ -68,7 +68,8 @@ final class ApiRoutes {
     ops.operation("getAtp", new GetAtpHandler(services.inventory(), services.reservations(),
         services.inventoryFeed()));
     ops.operation("checkAtp", new CheckAtpHandler(services.inventory(), services.reservations(),
-        services.inventoryFeed(), Clock.systemUTC()));
+        services.inventoryFeed(), channel -> services.config().channel(channel)
+            .map(io.tidegate.config.ChannelSettings::locationPriority).orElse(List.of()), Clock.systemUTC()));
     ops.operation("quotePrices", new QuotePricesHandler(services.prices(), services.quotes(),
         services.config().pricing(), Clock.systemUTC()));
     ops.operation("getQuote", new GetQuoteHandler(services.quotes()));

@@ -153,10 +153,11 @@ public final class ConfigLoader {
     Node channelsNode = n.node("channels");
     for (String name : channelsNode.keys()) {
       Node channel = channelsNode.node(name);
-      channel.onlyKeys("apiKeyHashes", "atpPolicy");
+      channel.onlyKeys("apiKeyHashes", "atpPolicy", "locationPriority");
       String policy = channel.string("atpPolicy");
       channels.add(new ChannelSettings(name, channel.strings("apiKeyHashes"), policy == null
-          ? ChannelSettings.AtpPolicy.REJECT : ChannelSettings.AtpPolicy.parse(channel.key("atpPolicy"), policy)));
+          ? ChannelSettings.AtpPolicy.REJECT : ChannelSettings.AtpPolicy.parse(channel.key("atpPolicy"), policy),
+          channel.strings("locationPriority")));
     }
     return new GatewayConfig(
         new HttpSettings(http.string("host"), http.integer("port"), http.integer("instances"),

@@ -134,7 +134,7 @@ public final class GatewayApp {
           OrderIntake intake = new OrderIntake(inventory, reservations, new QuoteRepository(relaxedPool),
               new IdempotencyStore(relaxedPool, config.orders().idempotencyRetentionHours(),
                   config.orders().inFlightLeaseSeconds()),
-              new OrderRepository(relaxedPool), publisher, config.orders(), channel -> config.channel(channel).orElseThrow().atpPolicy(),
+              new OrderRepository(relaxedPool), publisher, config.orders(), channel -> config.channel(channel).orElseThrow(),
               Clock.systemUTC(), registry);
           DeadLetterAdmin deadLetterAdmin = new DeadLetterAdmin(new DeadLetterRepository(pool), publisher,
               res.codec());

@@ -1,6 +1,7 @@
 package io.tidegate.atp;
 
 import io.tidegate.http.ApiFailure;
+import io.tidegate.http.ApiKeyAuth;
 import io.tidegate.kafka.FeedStatus;
 import io.tidegate.http.Responses;
 import io.vertx.core.Handler;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * {@code POST /v1/atp:check}: a promise per line ({@link Promise}), from memory. Without
@@ -24,9 +26,13 @@ public final class CheckAtpHandler implements Handler<RoutingContext> {
   private final ReservationBook reservations;
   private final FeedStatus feed;
   private final Clock clock;
+  private final Function<String, List<String>> priorityOf;
 
-  public CheckAtpHandler(InventoryReadModel model, ReservationBook reservations, FeedStatus feed, Clock clock) {
+  /** @param priorityOf a channel's ship-from location priority (see {@link Promise}) */
+  public CheckAtpHandler(InventoryReadModel model, ReservationBook reservations, FeedStatus feed,
+                         Function<String, List<String>> priorityOf, Clock clock) {
     this.model = model;
+    this.priorityOf = priorityOf;
     this.reservations = reservations;
     this.feed = feed;
     this.clock = clock;
@@ -39,6 +45,7 @@ public final class CheckAtpHandler implements Handler<RoutingContext> {
         : LocalDate.parse(request.getString("requestedDate"));
     JsonArray lines = request.getJsonArray("lines");
     JsonArray answers = new JsonArray();
+    List<String> priority = priorityOf.apply(ApiKeyAuth.channel(rc).name());
     List<ApiFailure.FieldError> unknown = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       JsonObject line = lines.getJsonObject(i);
@@ -50,7 +57,8 @@ public final class CheckAtpHandler implements Handler<RoutingContext> {
             : "SKU '" + sku + "' is not stocked at location '" + location + "'"));
         continue;
       }
-      answers.add(toJson(sku, Promise.of(positions, location, line.getInteger("quantity"), date, reservations)));
+      answers.add(toJson(sku, Promise.of(positions, location, line.getInteger("quantity"), date, reservations,
+          priority)));
     }
     if (!unknown.isEmpty()) {
       rc.fail(new ApiFailure.NotFound(unknown.size() + " line(s) name an unknown SKU or location", unknown));

@@ -10,10 +10,13 @@ import java.util.List;
  * quantity with in-transit stock that arrives on or before the requested date. Ship-from choice:
  * <ol>
  *   <li>a requested location is the only candidate;</li>
- *   <li>otherwise the fewest splits: one location that covers the whole quantity if any (the one
- *       with the most supply, ties by location name);</li>
- *   <li>otherwise locations in order of supply (most first, ties by name) until covered.</li>
+ *   <li>otherwise the fewest splits: one location that covers the whole quantity if any; of several,
+ *       the first in the channel's {@code locationPriority}, then the one with the most supply, then
+ *       by location name;</li>
+ *   <li>otherwise locations in order of supply (most first: the fewest splits), equal supply broken
+ *       by the channel's priority, then by name, until covered.</li>
  * </ol>
+ * Locations the priority list does not name rank after the ones it names.
  * The promise never exceeds the supply; status is AVAILABLE, PARTIAL or UNAVAILABLE.
  */
 public record Promise(int quantity, int promised, int available, Status status, List<Allocation> shipFrom) {
@@ -29,6 +32,12 @@ public record Promise(int quantity, int promised, int available, Status status, 
 
   public static Promise of(SkuPositions positions, String onlyLocation, int quantity, LocalDate requestedDate,
                            ReservationBook reservations) {
+    return of(positions, onlyLocation, quantity, requestedDate, reservations, List.of());
+  }
+
+  /** @param priority the channel's preferred ship-from locations, most preferred first (may be empty) */
+  public static Promise of(SkuPositions positions, String onlyLocation, int quantity, LocalDate requestedDate,
+                           ReservationBook reservations, List<String> priority) {
     List<Supply> supply = new ArrayList<>();
     for (LocationPosition p : positions.locations()) {
       if (onlyLocation == null || p.location().equals(onlyLocation)) {
@@ -36,11 +45,15 @@ public record Promise(int quantity, int promised, int available, Status status, 
         supply.add(new Supply(p.location(), p.available(reserved, p.inTransitBy(requestedDate))));
       }
     }
-    supply.sort(Comparator.comparingInt(Supply::quantity).reversed().thenComparing(Supply::location));
+    Comparator<Supply> byPriority = Comparator.comparingInt(s -> rank(priority, s.location()));
+    Comparator<Supply> mostFirst = Comparator.comparingInt(Supply::quantity).reversed();
+    supply.sort(mostFirst.thenComparing(byPriority).thenComparing(Supply::location));
     int available = supply.stream().mapToInt(Supply::quantity).sum();
     List<Allocation> shipFrom = new ArrayList<>();
-    if (!supply.isEmpty() && supply.get(0).quantity() >= quantity) {
-      shipFrom.add(new Allocation(supply.get(0).location(), quantity));
+    Supply single = supply.stream().filter(s -> s.quantity() >= quantity)
+        .min(byPriority.thenComparing(mostFirst).thenComparing(Supply::location)).orElse(null);
+    if (single != null) {
+      shipFrom.add(new Allocation(single.location(), quantity));
     } else {
       int left = quantity;
       for (Supply s : supply) {
@@ -55,5 +68,10 @@ public record Promise(int quantity, int promised, int available, Status status, 
     int promised = shipFrom.stream().mapToInt(Allocation::quantity).sum();
     Status status = promised == quantity ? Status.AVAILABLE : promised > 0 ? Status.PARTIAL : Status.UNAVAILABLE;
     return new Promise(quantity, promised, available, status, List.copyOf(shipFrom));
+  }
+
+  private static int rank(List<String> priority, String location) {
+    int i = priority.indexOf(location);
+    return i < 0 ? Integer.MAX_VALUE : i;
   }
 }

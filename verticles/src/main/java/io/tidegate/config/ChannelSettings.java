@@ -9,8 +9,11 @@ import java.util.List;
  * @param atpPolicy what order intake does with a line that stock cannot cover: {@code reject} the
  *                  order (422 INSUFFICIENT_STOCK), accept it as a {@code backorder} (the short part
  *                  is not reserved), or {@code accept} without checking stock
+ * @param locationPriority ship-from locations this channel prefers, most preferred first; used to
+ *                  choose among locations that serve a line equally well (see {@code Promise})
  */
-public record ChannelSettings(String name, List<String> apiKeyHashes, AtpPolicy atpPolicy) {
+public record ChannelSettings(String name, List<String> apiKeyHashes, AtpPolicy atpPolicy,
+                              List<String> locationPriority) {
 
   /** Order intake's stock rule for a channel. */
   public enum AtpPolicy {
@@ -34,9 +37,15 @@ public record ChannelSettings(String name, List<String> apiKeyHashes, AtpPolicy 
     if (atpPolicy == null) {
       atpPolicy = AtpPolicy.REJECT;
     }
+    locationPriority = locationPriority == null ? List.of() : List.copyOf(locationPriority);
+    if (locationPriority.stream().distinct().count() != locationPriority.size()
+        || locationPriority.stream().anyMatch(l -> l == null || l.isBlank())) {
+      throw ConfigException.invalid("channels." + name + ".locationPriority", locationPriority,
+          "a list of distinct location codes");
+    }
   }
 
   public ChannelSettings(String name, List<String> apiKeyHashes) {
-    this(name, apiKeyHashes, AtpPolicy.REJECT);
+    this(name, apiKeyHashes, AtpPolicy.REJECT, List.of());
   }
 }

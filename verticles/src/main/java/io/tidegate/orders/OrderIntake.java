@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tidegate.atp.InventoryReadModel;
 import io.tidegate.atp.SoftReservations;
-import io.tidegate.config.ChannelSettings.AtpPolicy;
+import io.tidegate.config.ChannelSettings;
 import io.tidegate.config.OrdersSettings;
 import io.tidegate.http.ApiFailure;
 import io.tidegate.kafka.EventPublisher;
@@ -47,13 +47,13 @@ public final class OrderIntake {
   private final OrderRepository orders;
   private final EventPublisher publisher;
   private final OrdersSettings settings;
-  private final Function<String, AtpPolicy> policyOf;
+  private final Function<String, ChannelSettings> channelOf;
   private final Clock clock;
   private final MeterRegistry registry;
 
   public OrderIntake(InventoryReadModel inventory, SoftReservations reservations, QuoteRepository quotes,
                      IdempotencyStore keys, OrderRepository orders, EventPublisher publisher, OrdersSettings settings,
-                     Function<String, AtpPolicy> policyOf, Clock clock, MeterRegistry registry) {
+                     Function<String, ChannelSettings> channelOf, Clock clock, MeterRegistry registry) {
     this.inventory = inventory;
     this.reservations = reservations;
     this.quotes = quotes;
@@ -61,7 +61,7 @@ public final class OrderIntake {
     this.orders = orders;
     this.publisher = publisher;
     this.settings = settings;
-    this.policyOf = policyOf;
+    this.channelOf = channelOf;
     this.clock = clock;
     this.registry = registry;
   }
@@ -94,7 +94,7 @@ public final class OrderIntake {
                                    String correlationId) {
     String date = body.getString("requestedDate");
     LocalDate requested = date == null ? null : LocalDate.parse(date);
-    List<OrderLine> lines = StockCheck.promise(inventory, reservations, policyOf.apply(channel),
+    List<OrderLine> lines = StockCheck.promise(inventory, reservations, channelOf.apply(channel),
         body.getJsonArray("lines"), prices, requested);
     Instant now = clock.instant();
     OrderAccepted order = new OrderAccepted(orderId, channel, key, body.getString("externalId"),

@@ -5,6 +5,7 @@ import io.tidegate.atp.Promise;
 import io.tidegate.atp.ReservationBook;
 import io.tidegate.atp.SkuPositions;
 import io.tidegate.atp.SoftReservations;
+import io.tidegate.config.ChannelSettings;
 import io.tidegate.config.ChannelSettings.AtpPolicy;
 import io.tidegate.http.ApiFailure;
 import io.tidegate.schemas.events.OrderLine;
@@ -29,8 +30,9 @@ final class StockCheck {
   }
 
   /** The order's lines with their {@code shipFrom}; fails with 422 under {@code reject}. */
-  static List<OrderLine> promise(InventoryReadModel inventory, ReservationBook reservations, AtpPolicy policy,
+  static List<OrderLine> promise(InventoryReadModel inventory, ReservationBook reservations, ChannelSettings channel,
                                  JsonArray lines, List<java.math.BigDecimal> prices, LocalDate requestedDate) {
+    AtpPolicy policy = channel.atpPolicy();
     Map<String, Integer> pending = new HashMap<>();
     ReservationBook withPending = (sku, location) -> reservations.reserved(sku, location)
         + pending.getOrDefault(sku + '@' + location, 0);
@@ -41,7 +43,7 @@ final class StockCheck {
       String sku = line.getString("sku");
       int quantity = line.getInteger("quantity");
       SkuPositions positions = inventory.get(sku);
-      Promise promise = Promise.of(positions, null, quantity, requestedDate, withPending);
+      Promise promise = Promise.of(positions, null, quantity, requestedDate, withPending, channel.locationPriority());
       if (policy == AtpPolicy.REJECT && promise.promised() < quantity) {
         short_.add(new ApiFailure.FieldError("/lines/" + i + "/quantity", "only " + promise.promised() + " of "
             + quantity + " can be promised" + (requestedDate == null ? "" : " by " + requestedDate)));

@@ -57,6 +57,32 @@ class PromiseTest {
     assertEquals(35, p.promised());
   }
 
+  @Test
+  void aChannelsLocationPriorityChoosesAmongLocationsThatEachCoverTheLine() {
+    assertEquals(List.of(new Allocation("DC1", 20)),
+        Promise.of(sku, null, 20, null, ReservationBook.NONE, List.of("DC1", "DC2")).shipFrom());
+    assertEquals(List.of(new Allocation("DC2", 20)),
+        Promise.of(sku, null, 20, null, ReservationBook.NONE, List.of("DC3")).shipFrom(),
+        "an unlisted or short location ranks after: most supply wins among the rest");
+  }
+
+  @Test
+  void priorityNeverCostsASplit() {
+    Promise p = Promise.of(sku, null, 40, null, ReservationBook.NONE, List.of("DC1"));
+    assertEquals(List.of(new Allocation("DC2", 40)), p.shipFrom(), "DC1 alone cannot cover 40, DC2 can");
+    Promise split = Promise.of(sku, null, 60, null, ReservationBook.NONE, List.of("DC1"));
+    assertEquals(List.of(new Allocation("DC2", 45), new Allocation("DC1", 15)), split.shipFrom(),
+        "a split still takes most supply first (fewest splits)");
+  }
+
+  @Test
+  void priorityBreaksTiesOfEqualSupplyInASplit() {
+    SkuPositions even = new SkuPositions("SKU-2", List.of(position("DC1", 10, List.of()),
+        position("DC2", 10, List.of()), position("DC3", 10, List.of())));
+    assertEquals(List.of(new Allocation("DC3", 10), new Allocation("DC1", 5)),
+        Promise.of(even, null, 15, null, ReservationBook.NONE, List.of("DC3")).shipFrom());
+  }
+
   private static LocationPosition position(String location, int onHand, List<LocationPosition.Supply> inTransit) {
     return new LocationPosition(location, 1, onHand, 0, 0, 0, inTransit);
   }
