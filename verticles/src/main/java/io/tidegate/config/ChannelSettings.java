@@ -9,8 +9,10 @@ import java.util.List;
  * @param atpPolicy what order intake does with a line that stock cannot cover: {@code reject} the
  *                  order (422 INSUFFICIENT_STOCK), accept it as a {@code backorder} (the short part
  *                  is not reserved), or {@code accept} without checking stock
+ * @param allowJwt  the channel may also authenticate with an OAuth2 bearer token (JWT) whose channel
+ *                  claim names it; such a channel may have no API key at all
  */
-public record ChannelSettings(String name, List<String> apiKeyHashes, AtpPolicy atpPolicy) {
+public record ChannelSettings(String name, List<String> apiKeyHashes, AtpPolicy atpPolicy, boolean allowJwt) {
 
   /** Order intake's stock rule for a channel. */
   public enum AtpPolicy {
@@ -30,13 +32,13 @@ public record ChannelSettings(String name, List<String> apiKeyHashes, AtpPolicy 
     if (name == null || !name.matches("[a-z0-9][a-z0-9_-]{0,31}")) {
       throw ConfigException.invalid("channels", name, "a channel name of lowercase letters, digits, '-' or '_' (at most 32)");
     }
-    apiKeyHashes = Check.keyHashes("channels." + name + ".apiKeyHashes", apiKeyHashes);
+    apiKeyHashes = Check.keyHashes("channels." + name + ".apiKeyHashes", apiKeyHashes, allowJwt);
     if (atpPolicy == null) {
       atpPolicy = AtpPolicy.REJECT;
     }
   }
 
   public ChannelSettings(String name, List<String> apiKeyHashes) {
-    this(name, apiKeyHashes, AtpPolicy.REJECT);
+    this(name, apiKeyHashes, AtpPolicy.REJECT, false);
   }
 }
