@@ -18,7 +18,10 @@ import io.tidegate.throttle.Throttles;
 import java.util.List;
 import io.tidegate.http.ApiKeyAuth;
 import io.tidegate.http.ApiKeys;
+import io.tidegate.http.BearerTokens;
 import io.tidegate.http.Channel;
+import io.tidegate.http.ChannelAuth;
+import io.tidegate.ops.AuditLog;
 import io.tidegate.http.CorrelationId;
 import io.tidegate.http.ErrorHandler;
 import io.tidegate.http.OpenApiRoutes;
@@ -40,11 +43,15 @@ import java.time.Clock;
 
 /**
  * The router of one HTTP verticle instance: cross-cutting handlers first (correlation id, body
- * limit, authentication), then one handler per OpenAPI operation, then the one error handler.
+ * limit, authentication), then one handler per OpenAPI operation, then the one error handler. The
+ * public listener serves /v1, /health, /metrics and /openapi.yaml, and /admin too unless the admin
+ * API has a listener of its own ({@code admin.port}); then /admin is served only there and is a
+ * 404 on the public port.
  */
 final class ApiRoutes {
 
   private static final Buffer LIVE = Buffer.buffer("{\"status\":\"UP\"}");
+  private static final String ADMIN = "/admin/";
 
   private final Services services;
 
@@ -52,7 +59,17 @@ final class ApiRoutes {
     this.services = services;
   }
 
-  Future<Router> create(Vertx vertx) {
+  /** The public listener's router (with /admin when it has no listener of its own). */
+  Future<Router> publicRouter(Vertx vertx) {
+    return Future.succeededFuture(create(vertx, true, !services.config().admin().ownListener()));
+  }
+
+  /** The admin listener's router: /admin only. */
+  Future<Router> adminRouter(Vertx vertx) {
+    return Future.succeededFuture(create(vertx, false, true));
+  }
+
+  private Router create(Vertx vertx, boolean withPublic, boolean withAdmin) {
     Router router = Router.router(vertx);
     long bodyLimit = services.config().http().bodyLimitBytes();
     ErrorHandler errors = new ErrorHandler(bodyLimit);
@@ -60,11 +77,31 @@ final class ApiRoutes {
     router.route().handler(new RequestMetrics(services.registry()));
     router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
     // Path-less routes on purpose: a route with a path would prefix the metrics route label.
-    router.route().handler(under("/v1/", new ApiKeyAuth<Channel>("X-Api-Key", services.channelKeys())));
-    router.route().handler(under("/admin/", new ApiKeyAuth<String>("X-Admin-Key", services.adminKeys())));
+    if (withPublic) {
+      router.route().handler(under("/v1/", new ChannelAuth(services.channelKeys(), services.bearerTokens())));
+    }
+    if (withAdmin) {
+      router.route().handler(under(ADMIN, new ApiKeyAuth<String>("X-Admin-Key", services.adminKeys())));
+    }
     Throttles throttles = services.throttles();
     OpenApiRoutes ops = new OpenApiRoutes(router, services.contract(), policy -> throttles == null ? List.of()
         : List.of(throttles.handler(policy), throttles.shedder(policy)));
+    if (withPublic) {
+      publicOperations(ops);
+    }
+    if (withAdmin) {
+      adminOperations(ops, throttles);
+    }
+    ops.remainingNotImplemented(op -> op.path().startsWith(ADMIN) ? withAdmin : withPublic);
+    router.route().failureHandler(errors);
+    router.errorHandler(404, errors);
+    router.errorHandler(405, errors);
+    router.errorHandler(413, errors);
+    router.errorHandler(500, errors);
+    return router;
+  }
+
+  private void publicOperations(OpenApiRoutes ops) {
     ops.operation("getAtp", new GetAtpHandler(services.inventory(), services.reservations(),
         services.inventoryFeed()));
     ops.operation("checkAtp", new CheckAtpHandler(services.inventory(), services.reservations(),
@@ -76,26 +113,22 @@ final class ApiRoutes {
     ops.operation("createOrder", new CreateOrderHandler(services.intake()));
     ops.operation("getOrder", new GetOrderHandler(services.orders()));
     ops.operation("findOrders", new FindOrdersHandler(services.orders()));
-    ops.operation("listDeadLetters", services.deadLetters().list());
-    ops.operation("replayDeadLetter", services.deadLetters().replayOne());
-    ops.operation("replayAllDeadLetters", services.deadLetters().replayAll());
-    ops.operation("reconcileOrders", new ReconciliationHandler(services.orderReport(), Clock.systemUTC()));
-    ChannelLimitsAdmin limits = throttles == null ? null : new ChannelLimitsAdmin(throttles);
-    ops.operation("listChannels", limits == null ? ApiRoutes::throttlingOff : limits.list());
-    ops.operation("getChannelLimits", limits == null ? ApiRoutes::throttlingOff : limits.get());
-    ops.operation("replaceChannelLimits", limits == null ? ApiRoutes::throttlingOff : limits.replace());
     ops.operation("liveness", rc -> Responses.json(rc, 200, LIVE));
     ops.operation("readiness", new ReadinessHandler(services.readiness()));
     ops.operation("metrics", PrometheusScrapingHandler.create(services.registry()));
     ops.operation("getOpenApi", rc -> rc.response().putHeader("Content-Type", "application/yaml")
         .end(services.openApiYaml()));
-    ops.remainingNotImplemented();
-    router.route().failureHandler(errors);
-    router.errorHandler(404, errors);
-    router.errorHandler(405, errors);
-    router.errorHandler(413, errors);
-    router.errorHandler(500, errors);
-    return Future.succeededFuture(router);
+  }
+
+  private void adminOperations(OpenApiRoutes ops, Throttles throttles) {
+    ops.operation("listDeadLetters", services.deadLetters().list());
+    ops.operation("replayDeadLetter", services.deadLetters().replayOne());
+    ops.operation("replayAllDeadLetters", services.deadLetters().replayAll());
+    ops.operation("reconcileOrders", new ReconciliationHandler(services.orderReport(), Clock.systemUTC()));
+    ChannelLimitsAdmin limits = throttles == null ? null : new ChannelLimitsAdmin(throttles, services.audit());
+    ops.operation("listChannels", limits == null ? ApiRoutes::throttlingOff : limits.list());
+    ops.operation("getChannelLimits", limits == null ? ApiRoutes::throttlingOff : limits.get());
+    ops.operation("replaceChannelLimits", limits == null ? ApiRoutes::throttlingOff : limits.replace());
   }
 
   private static void throttlingOff(RoutingContext rc) {
@@ -112,13 +145,16 @@ final class ApiRoutes {
     };
   }
 
-  /** What the routes of every HTTP instance share: read models, stores, key tables, health, metrics. */
+  /**
+   * What the routes of every HTTP instance share: read models, stores, key tables, health, metrics.
+   * {@code bearerTokens} is null when bearer tokens are off.
+   */
   record Services(io.tidegate.config.GatewayConfig config, io.tidegate.atp.InventoryReadModel inventory,
                   io.tidegate.atp.ReservationBook reservations, io.tidegate.kafka.FeedStatus inventoryFeed,
                   io.tidegate.pricing.PriceBook prices, io.tidegate.pricing.QuoteRepository quotes,
-                  ApiKeys<Channel> channelKeys, ApiKeys<String> adminKeys, HealthChecks readiness,
-                  PrometheusMeterRegistry registry, Buffer openApiYaml, ApiContract contract, OrderIntake intake,
-                  OrderRepository orders, DeadLetterAdmin deadLetters, OrderReport orderReport,
-                  Throttles throttles) {
+                  ApiKeys<Channel> channelKeys, BearerTokens bearerTokens, ApiKeys<String> adminKeys,
+                  HealthChecks readiness, PrometheusMeterRegistry registry, Buffer openApiYaml, ApiContract contract,
+                  OrderIntake intake, OrderRepository orders, DeadLetterAdmin deadLetters, OrderReport orderReport,
+                  Throttles throttles, AuditLog audit) {
   }
 }

@@ -10,13 +10,17 @@ import io.tidegate.config.ConfigException;
 import io.tidegate.config.ErpSettings;
 import io.tidegate.config.GatewayConfig;
 import io.tidegate.config.HttpSettings;
+import io.tidegate.config.JwtSettings;
 import io.tidegate.config.KafkaSettings;
 import io.tidegate.config.PostgresSettings;
 import io.tidegate.config.OrdersSettings;
 import io.tidegate.config.PricingSettings;
+import io.tidegate.config.Secrets;
 import io.tidegate.config.ThrottlingSettings;
+import io.tidegate.config.TlsSettings;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +32,8 @@ import java.util.Map;
  * Reads the configuration once at start-up: built-in defaults, then the YAML file, then
  * {@code TIDEGATE_*} environment variables, into validated immutable records. Unknown keys, wrong
  * types and bad values fail with a message naming the key, the value and what was expected.
+ * A value may also come from a file named by {@code TIDEGATE_<KEY>_FILE} (container secrets), so a
+ * password need not sit in the environment.
  */
 public final class ConfigLoader {
 
@@ -111,28 +117,43 @@ public final class ConfigLoader {
         applyEnv((Map<String, Object>) e.getValue(), env, key + ".");
       } else if (!(e.getValue() instanceof List)) {
         String value = env.get(envName(key));
+        String file = env.get(envName(key) + "_FILE");
         if (value != null) {
           e.setValue(value);
+        } else if (file != null) {
+          e.setValue(readSecret(envName(key) + "_FILE", file));
         }
       }
     }
   }
 
-  /** One line for the start-up log, with every secret masked. */
+  /** The first line of a secret file, without its line break (the usual shape of container secrets). */
+  private static String readSecret(String variable, String path) {
+    try {
+      return Files.readString(Path.of(path), StandardCharsets.UTF_8).lines().findFirst().orElse("");
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException("invalid configuration: " + variable + " names '" + path
+          + "', expected a readable file (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  /**
+   * One line for the start-up log. Secrets never appear: the database password, secret-looking client
+   * properties (sasl.jaas.config, *.password, ...), key hashes (only their count), credentials in
+   * URLs; of the TLS key only its path is shown, never its content.
+   */
   public static String describe(GatewayConfig c) {
     Map<String, String> kafkaProps = new LinkedHashMap<>();
-    c.kafka().properties().forEach((k, v) -> kafkaProps.put(k, isSecret(k) ? "****" : v));
+    c.kafka().properties().forEach((k, v) -> kafkaProps.put(k, Secrets.isSecretProperty(k) ? Secrets.MASK : v));
     return "http=" + c.http() + " kafka=[bootstrapServers=" + c.kafka().bootstrapServers() + ", properties="
         + kafkaProps + "] " + c.postgres() + " " + c.atp() + " pricing=[quoteValiditySeconds=" + c.pricing().quoteValiditySeconds()
         + ", maxQuoteLines=" + c.pricing().maxQuoteLines() + ", customerGroups=" + c.pricing().customerGroups().size()
         + "] " + c.erp() + " channels="
-        + c.channels().stream().map(ch -> ch.name() + "(" + ch.apiKeyHashes().size() + " key(s))").toList()
-        + " admin=(" + c.admin().apiKeyHashes().size() + " key(s)) " + c.orders() + " " + c.throttling();
-  }
-
-  private static boolean isSecret(String key) {
-    String k = key.toLowerCase();
-    return k.contains("password") || k.contains("jaas") || k.contains("secret") || k.contains("key");
+        + c.channels().stream().map(ch -> ch.name() + "(" + ch.apiKeyHashes().size() + " key(s)"
+            + (ch.allowJwt() ? ", jwt" : "") + ")").toList()
+        + " admin=(" + c.admin().apiKeyHashes().size() + " key(s), "
+        + (c.admin().ownListener() ? "own listener on port " + c.admin().port() : "on the public listener") + ") "
+        + c.jwt() + " " + c.orders() + " " + c.throttling();
   }
 
   /** {@code kafka.bootstrapServers} → {@code TIDEGATE_KAFKA_BOOTSTRAP_SERVERS}. */
@@ -153,16 +174,20 @@ public final class ConfigLoader {
     Node channelsNode = n.node("channels");
     for (String name : channelsNode.keys()) {
       Node channel = channelsNode.node(name);
-      channel.onlyKeys("apiKeyHashes", "atpPolicy", "locationPriority");
+      channel.onlyKeys("apiKeyHashes", "atpPolicy", "locationPriority", "allowJwt");
       String policy = channel.string("atpPolicy");
       channels.add(new ChannelSettings(name, channel.strings("apiKeyHashes"), policy == null
           ? ChannelSettings.AtpPolicy.REJECT : ChannelSettings.AtpPolicy.parse(channel.key("atpPolicy"), policy),
-          channel.strings("locationPriority")));
+          channel.strings("locationPriority"), channel.map().containsKey("allowJwt") && channel.bool("allowJwt")));
     }
+    Node admin = n.node("admin");
+    Node jwt = n.node("jwt");
+    Node tls = http.node("tls");
     return new GatewayConfig(
         new HttpSettings(http.string("host"), http.integer("port"), http.integer("instances"),
             http.integer("bodyLimitBytes"), http.integer("idleTimeoutSeconds"), http.integer("maxHeaderSizeBytes"),
-            http.integer("acceptBacklog")),
+            http.integer("acceptBacklog"), http.integer("maxConnections"), http.integer("requestReadTimeoutSeconds"),
+            new TlsSettings(tls.string("certPath"), tls.string("keyPath"))),
         new KafkaSettings(kafka.string("bootstrapServers"), kafka.string("clientId"),
             kafka.string("readModelGroupPrefix"), kafka.integer("sendTimeoutMs"), kafka.stringMap("properties")),
         new PostgresSettings(pg.string("host"), pg.integer("port"), pg.string("database"), pg.string("user"),
@@ -178,9 +203,12 @@ public final class ConfigLoader {
             erp.integer("timeoutMs"), erp.integer("maxAttempts"), erp.integer("backoffInitialMs"),
             erp.integer("backoffMaxMs"), erp.integer("breakerFailures"), erp.integer("breakerResetMs"),
             erp.string("posterGroup")),
-        new AdminSettings(n.node("admin").strings("apiKeyHashes")),
+        new AdminSettings(admin.strings("apiKeyHashes"), admin.string("host"), admin.integer("port")),
         new ThrottlingSettings(n.node("throttling").bool("enabled"), n.node("throttling").string("file"),
             n.node("throttling").integer("reloadIntervalMs")),
+        new JwtSettings(jwt.bool("enabled"), jwt.string("issuer"), jwt.string("audience"), jwt.string("channelClaim"),
+            jwt.string("jwksUrl"), jwt.integer("jwksRefreshSeconds"), jwt.string("keyFile"),
+            jwt.string("keyFileAlgorithm"), jwt.integer("leewaySeconds")),
         channels);
   }
 

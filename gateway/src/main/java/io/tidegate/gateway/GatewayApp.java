@@ -25,12 +25,15 @@ import io.tidegate.config.GatewayConfig;
 import io.tidegate.config.PostgresSettings;
 import io.tidegate.http.ApiContract;
 import io.tidegate.http.ApiKeys;
+import io.tidegate.http.BearerTokens;
 import io.tidegate.http.Channel;
+import io.tidegate.http.ConnectionGuard;
 import io.tidegate.http.HttpServerVerticle;
 import io.tidegate.kafka.CompactedFeedVerticle;
 import io.tidegate.kafka.ConsumerGroupLag;
 import io.tidegate.kafka.DeadLetters;
 import io.tidegate.kafka.KafkaClients;
+import io.tidegate.ops.AuditLog;
 import io.tidegate.ops.Readiness;
 import io.tidegate.pricing.PriceBook;
 import io.tidegate.pricing.PriceRuleFeed;
@@ -90,8 +93,11 @@ public final class GatewayApp {
   private final SoftReservations reservations;
   private final List<FeedStatus> reservationFeeds;
   private final PrometheusMeterRegistry registryRef;
+  private final AuditLog audit = new AuditLog(Clock.systemUTC());
   private ThrottleFileWatcher watcher;
+  private BearerTokens bearerTokens;
   private int port;
+  private int adminPort;
 
   private GatewayApp(Vertx vertx, GatewayConfig config, PrometheusMeterRegistry registry) {
     this.vertx = vertx;
@@ -109,6 +115,7 @@ public final class GatewayApp {
 
   /** Starts everything; the future fails (and everything started is closed) if any part cannot start. */
   public static Future<GatewayApp> start(GatewayConfig config) {
+    LOG.info("configuration: {}", ConfigLoader.describe(config));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
@@ -137,17 +144,19 @@ public final class GatewayApp {
               new OrderRepository(relaxedPool), publisher, config.orders(), channel -> config.channel(channel).orElseThrow(),
               Clock.systemUTC(), registry);
           DeadLetterAdmin deadLetterAdmin = new DeadLetterAdmin(new DeadLetterRepository(pool), publisher,
-              res.codec());
+              res.codec(), audit);
           return deployFeeds(config, res.codec(), registry)
               .compose(v -> vertx.deployVerticle(new OrderStatusProjector(config.kafka(), config.orders().statusGroup(),
                   pool, res.codec(), registry)))
               .compose(v -> vertx.deployVerticle(poster))
+              .compose(v -> bearerTokens(config))
               .compose(v -> deployHttp(config, new ApiRoutes.Services(config, inventory, reservations,
-                  inventoryFeed, prices, new QuoteRepository(relaxedPool), channelKeys(config), adminKeys(config),
-                  Readiness.create(vertx, admin, pool, inventoryFeed, priceFeed, reservationFeeds, poster::breakerState,
-                      publisher::breakerState),
+                  inventoryFeed, prices, new QuoteRepository(relaxedPool), channelKeys(config), bearerTokens,
+                  adminKeys(config), Readiness.create(vertx, admin, pool, inventoryFeed, priceFeed, reservationFeeds,
+                      poster::breakerState, publisher::breakerState),
                   registry, res.openApiYaml(), res.contract(), intake, orders, deadLetterAdmin, orderReport(config),
-                  throttles)));
+                  throttles, audit),
+                  registry));
         }))
         .onSuccess(v -> housekeeping(config));
   }
@@ -181,7 +190,7 @@ public final class GatewayApp {
     return ThrottleFile.load(vertx, config.throttling().file(), channels).map(settings -> {
       Throttles throttles = new Throttles(settings, channels, registry, System::nanoTime);
       watcher = new ThrottleFileWatcher(vertx, config.throttling().file(), throttles,
-          config.throttling().reloadIntervalMs());
+          config.throttling().reloadIntervalMs(), audit);
       watcher.start();
       return throttles;
     });
@@ -192,7 +201,21 @@ public final class GatewayApp {
         Duration.ofMinutes(config.orders().stuckUnbookedMinutes()));
   }
 
-  /** Periodic chores: expire soft reservations, purge expired idempotency keys, order gauges. */
+  /** Bearer-token verification with its keys loaded, when {@code jwt.enabled}; else none. */
+  private Future<Void> bearerTokens(GatewayConfig config) {
+    if (!config.jwt().enabled()) {
+      return Future.succeededFuture();
+    }
+    Set<String> channels = config.channels().stream().filter(ChannelSettings::allowJwt).map(ChannelSettings::name)
+        .collect(Collectors.toSet());
+    if (channels.isEmpty()) {
+      LOG.warn("jwt.enabled is true but no channel has allowJwt: true; every bearer token is refused");
+    }
+    bearerTokens = new BearerTokens(vertx, config.jwt(), channels, System::currentTimeMillis);
+    return bearerTokens.start();
+  }
+
+  /** Periodic chores: expire soft reservations, purge expired idempotency keys, order gauges and lag. */
   private void housekeeping(GatewayConfig config) {
     new OrderMetrics(orderReport(config), registry()).start(vertx);
     new ConsumerGroupLag(admin, registry(), Map.of(
@@ -221,20 +244,37 @@ public final class GatewayApp {
     }
   }
 
-  /** First one instance (to learn the port when it is 0), then the rest on that port. */
-  private Future<Void> deployHttp(GatewayConfig config, ApiRoutes.Services services) {
+  /**
+   * The public listener: first one instance (to learn the port when it is 0), then the rest on that
+   * port. Then the admin listener (one instance) when {@code admin.port} gives it its own.
+   */
+  private Future<Void> deployHttp(GatewayConfig config, ApiRoutes.Services services, PrometheusMeterRegistry registry) {
     ApiRoutes routes = new ApiRoutes(services);
-    HttpServerVerticle first = new HttpServerVerticle(config.http(), config.http().port(), routes::create);
+    ConnectionGuard.Budget budget = new ConnectionGuard.Budget("public", config.http().maxConnections(), registry);
+    HttpServerVerticle first = new HttpServerVerticle(config.http(), config.http().host(), config.http().port(),
+        routes::publicRouter, budget);
     int instances = config.http().effectiveInstances();
-    return vertx.deployVerticle(first).compose(id -> {
+    Future<Void> listening = vertx.deployVerticle(first).compose(id -> {
       port = first.actualPort();
       if (instances == 1) {
         return Future.succeededFuture();
       }
-      return vertx.deployVerticle(() -> new HttpServerVerticle(config.http(), port, routes::create),
-          new DeploymentOptions().setInstances(instances - 1)).mapEmpty();
-    }).onSuccess(v -> LOG.info("gateway listening on http://{}:{} ({} HTTP instance(s))",
+      return vertx.deployVerticle(() -> new HttpServerVerticle(config.http(), config.http().host(), port,
+          routes::publicRouter, budget), new DeploymentOptions().setInstances(instances - 1)).mapEmpty();
+    }).onSuccess(v -> LOG.info("gateway listening on {}://{}:{} ({} HTTP instance(s))", config.http().scheme(),
         config.http().host(), port, instances)).mapEmpty();
+    if (!config.admin().ownListener()) {
+      return listening;
+    }
+    String adminHost = config.admin().host().isEmpty() ? config.http().host() : config.admin().host();
+    HttpServerVerticle adminListener = new HttpServerVerticle(config.http(), adminHost, config.admin().port(),
+        routes::adminRouter, new ConnectionGuard.Budget("admin", config.http().maxConnections(), registry));
+    return listening.compose(v -> vertx.deployVerticle(adminListener)).map(id -> {
+      adminPort = adminListener.actualPort();
+      LOG.info("admin API listening on {}://{}:{} (not on the public port)", config.http().scheme(), adminHost,
+          adminPort);
+      return null;
+    });
   }
 
   /** Applies migrations, waiting for PostgreSQL for up to a minute (it may still be starting). */
@@ -255,6 +295,11 @@ public final class GatewayApp {
     return port;
   }
 
+  /** The admin listener's port, or the public port when /admin has no listener of its own. */
+  public int adminPort() {
+    return adminPort == 0 ? port : adminPort;
+  }
+
   public Vertx vertx() {
     return vertx;
   }
@@ -266,6 +311,9 @@ public final class GatewayApp {
   public Future<Void> stop() {
     if (watcher != null) {
       watcher.stop();
+    }
+    if (bearerTokens != null) {
+      bearerTokens.stop();
     }
     return bounded(Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()), "undeploy")
         .transform(v -> bounded(producer.flush(), "producer flush"))
@@ -312,9 +360,10 @@ public final class GatewayApp {
     return new ApiKeys<>(byHash);
   }
 
+  /** Admin keys, each known by its fingerprint (who, in the audit log). */
   private static ApiKeys<String> adminKeys(GatewayConfig config) {
     Map<String, String> byHash = new HashMap<>();
-    config.admin().apiKeyHashes().forEach(h -> byHash.put(h, "admin"));
+    config.admin().apiKeyHashes().forEach(h -> byHash.put(h, "admin-" + ApiKeys.fingerprint(h)));
     return new ApiKeys<>(byHash);
   }
 }

@@ -27,7 +27,6 @@ public final class Main {
       System.exit(2);
       return;
     }
-    LOG.info("configuration: {}", ConfigLoader.describe(config));
     GatewayApp app = run(config);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(app), "tidegate-shutdown"));
   }

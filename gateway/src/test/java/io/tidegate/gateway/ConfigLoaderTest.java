@@ -100,6 +100,74 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theDescriptionMasksUrlCredentialsAndShowsNoKeyHashOrKeyContent() throws IOException {
+    Path key = Files.writeString(tmp.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\nKEY-CONTENT\n-----END PRIVATE KEY-----\n");
+    Path cert = Files.writeString(tmp.resolve("cert.pem"), "-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n");
+    Path jwks = Files.writeString(tmp.resolve("jwks.json"), "{\"keys\":[]}");
+    GatewayConfig c = ConfigLoader.load(TestStack.repoConfig(), Map.of(
+        "TIDEGATE_ERP_BASE_URL", "https://erp-user:erp-pw-123@erp.example.test/api?apikey=erp-key-456",
+        "TIDEGATE_JWT_ENABLED", "true", "TIDEGATE_JWT_ISSUER", "https://idp.example.test/",
+        "TIDEGATE_JWT_AUDIENCE", "tidegate", "TIDEGATE_JWT_KEY_FILE", jwks.toString(),
+        "TIDEGATE_JWT_JWKS_URL", "https://idp.example.test/jwks?token=jwks-token-789",
+        "TIDEGATE_HTTP_TLS_CERT_PATH", cert.toString(), "TIDEGATE_HTTP_TLS_KEY_PATH", key.toString()));
+    String described = ConfigLoader.describe(c);
+    for (String secret : new String[] {"erp-pw-123", "erp-user", "erp-key-456", "jwks-token-789", "KEY-CONTENT",
+        "df76ff79", "489cce1e", "7a50e8e3"}) {
+      assertFalse(described.contains(secret), secret + " in " + described);
+    }
+    assertTrue(described.contains(key.toString()), "the key's path (not its content) is shown: " + described);
+    assertTrue(described.contains("https://****@erp.example.test/api?****"), described);
+  }
+
+  @Test
+  void aSecretMayComeFromAFileNamedByTheEnvironment() throws IOException {
+    Path secret = Files.writeString(tmp.resolve("pw"), "from-a-file\n");
+    assertEquals("from-a-file", ConfigLoader.load(TestStack.repoConfig(),
+        Map.of("TIDEGATE_POSTGRES_PASSWORD_FILE", secret.toString())).postgres().password());
+    assertEquals("env-wins", ConfigLoader.load(TestStack.repoConfig(), Map.of("TIDEGATE_POSTGRES_PASSWORD", "env-wins",
+        "TIDEGATE_POSTGRES_PASSWORD_FILE", secret.toString())).postgres().password());
+    ConfigException missing = assertThrows(ConfigException.class, () -> ConfigLoader.load(TestStack.repoConfig(),
+        Map.of("TIDEGATE_POSTGRES_PASSWORD_FILE", tmp.resolve("nope").toString())));
+    assertTrue(missing.getMessage().contains("TIDEGATE_POSTGRES_PASSWORD_FILE"), missing.getMessage());
+  }
+
+  @Test
+  void securitySettingsAreValidatedWithTheKeyNamed() throws IOException {
+    ConfigException halfTls = assertThrows(ConfigException.class, () -> ConfigLoader.load(TestStack.repoConfig(),
+        Map.of("TIDEGATE_HTTP_TLS_CERT_PATH", tmp.toString())));
+    assertTrue(halfTls.getMessage().contains("http.tls.keyPath"), halfTls.getMessage());
+    ConfigException noFile = assertThrows(ConfigException.class, () -> ConfigLoader.load(TestStack.repoConfig(),
+        Map.of("TIDEGATE_HTTP_TLS_CERT_PATH", tmp.resolve("no.pem").toString(),
+            "TIDEGATE_HTTP_TLS_KEY_PATH", tmp.resolve("no-key.pem").toString())));
+    assertTrue(noFile.getMessage().contains("http.tls.certPath"), noFile.getMessage());
+    ConfigException samePort = assertThrows(ConfigException.class, () -> ConfigLoader.load(TestStack.repoConfig(),
+        Map.of("TIDEGATE_ADMIN_PORT", "8080")));
+    assertTrue(samePort.getMessage().contains("admin.port"), samePort.getMessage());
+    ConfigException noIssuer = assertThrows(ConfigException.class, () -> ConfigLoader.load(TestStack.repoConfig(),
+        Map.of("TIDEGATE_JWT_ENABLED", "true", "TIDEGATE_JWT_JWKS_URL", "https://idp.example.test/jwks")));
+    assertTrue(noIssuer.getMessage().contains("jwt.issuer"), noIssuer.getMessage());
+    ConfigException noKeys = assertThrows(ConfigException.class, () -> ConfigLoader.load(TestStack.repoConfig(),
+        Map.of("TIDEGATE_JWT_ENABLED", "true", "TIDEGATE_JWT_ISSUER", "i", "TIDEGATE_JWT_AUDIENCE", "a")));
+    assertTrue(noKeys.getMessage().contains("jwt.jwksUrl"), noKeys.getMessage());
+    ConfigException hmac = assertThrows(ConfigException.class, () -> ConfigLoader.load(TestStack.repoConfig(),
+        Map.of("TIDEGATE_JWT_KEY_FILE_ALGORITHM", "HS256")));
+    assertTrue(hmac.getMessage().contains("jwt.keyFileAlgorithm"), hmac.getMessage());
+    ConfigException cap = assertThrows(ConfigException.class, () -> ConfigLoader.load(TestStack.repoConfig(),
+        Map.of("TIDEGATE_HTTP_MAX_CONNECTIONS", "0")));
+    assertTrue(cap.getMessage().contains("http.maxConnections"), cap.getMessage());
+  }
+
+  @Test
+  void aJwtChannelNeedsNoApiKeyButEveryOtherChannelDoes() throws IOException {
+    GatewayConfig c = load("channels:\n  partner:\n    allowJwt: true\n  shop:\n    apiKeyHashes: [sha256:"
+        + "a".repeat(64) + "]\nadmin:\n  apiKeyHashes: [sha256:" + "b".repeat(64) + "]\n");
+    assertTrue(c.channel("partner").orElseThrow().allowJwt());
+    assertTrue(c.channel("partner").orElseThrow().apiKeyHashes().isEmpty());
+    ConfigException e = assertThrows(ConfigException.class, () -> load("channels:\n  partner:\n    allowJwt: false\n"));
+    assertTrue(e.getMessage().contains("channels.partner.apiKeyHashes"), e.getMessage());
+  }
+
+  @Test
   void environmentNamesFollowTheKeyPath() {
     assertEquals("TIDEGATE_KAFKA_BOOTSTRAP_SERVERS", ConfigLoader.envName("kafka.bootstrapServers"));
     assertEquals("TIDEGATE_HTTP_PORT", ConfigLoader.envName("http.port"));

@@ -214,9 +214,16 @@ class OrdersTest {
       configureErp(new JsonObject().put("failureRate", 0.0));
     }
     assertProblem(http.post("/admin/dlq/orders/" + orderId + "/replay", null, "", KEY, WEBSHOP), 401, "UNAUTHORIZED");
-    Answer replay = http.post("/admin/dlq/orders/" + orderId + "/replay", null, "", "X-Admin-Key", ADMIN);
-    assertEquals(202, replay.status(), replay.body());
-    assertEquals(1, replay.json().getInteger("replayed"));
+    try (io.tidegate.dev.LogCapture audit = io.tidegate.dev.LogCapture.of("tidegate.audit")) {
+      Answer replay = http.post("/admin/dlq/orders/" + orderId + "/replay", null, "", "X-Admin-Key", ADMIN,
+          "X-Correlation-Id", "replay-" + orderId);
+      assertEquals(202, replay.status(), replay.body());
+      assertEquals(1, replay.json().getInteger("replayed"));
+      String entry = audit.all();
+      assertTrue(entry.contains("\"action\":\"dlq.replay\"") && entry.contains("\"target\":\"order/" + orderId + "\"")
+          && entry.contains("\"outcome\":\"applied\"") && entry.contains("\"who\":\"admin-key:df76ff79\"")
+          && entry.contains("\"correlationId\":\"replay-" + orderId + "\""), entry);
+    }
     awaitStatus(orderId, "SUBMITTED");
     assertProblem(http.post("/admin/dlq/orders/" + orderId + "/replay", null, "", "X-Admin-Key", ADMIN), 404,
         "NOT_FOUND");

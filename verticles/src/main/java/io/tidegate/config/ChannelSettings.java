@@ -11,9 +11,11 @@ import java.util.List;
  *                  is not reserved), or {@code accept} without checking stock
  * @param locationPriority ship-from locations this channel prefers, most preferred first; used to
  *                  choose among locations that serve a line equally well (see {@code Promise})
+ * @param allowJwt  the channel may also authenticate with an OAuth2 bearer token (JWT) whose channel
+ *                  claim names it; such a channel may have no API key at all
  */
 public record ChannelSettings(String name, List<String> apiKeyHashes, AtpPolicy atpPolicy,
-                              List<String> locationPriority) {
+                              List<String> locationPriority, boolean allowJwt) {
 
   /** Order intake's stock rule for a channel. */
   public enum AtpPolicy {
@@ -33,7 +35,7 @@ public record ChannelSettings(String name, List<String> apiKeyHashes, AtpPolicy 
     if (name == null || !name.matches("[a-z0-9][a-z0-9_-]{0,31}")) {
       throw ConfigException.invalid("channels", name, "a channel name of lowercase letters, digits, '-' or '_' (at most 32)");
     }
-    apiKeyHashes = Check.keyHashes("channels." + name + ".apiKeyHashes", apiKeyHashes);
+    apiKeyHashes = Check.keyHashes("channels." + name + ".apiKeyHashes", apiKeyHashes, allowJwt);
     if (atpPolicy == null) {
       atpPolicy = AtpPolicy.REJECT;
     }
@@ -46,6 +48,6 @@ public record ChannelSettings(String name, List<String> apiKeyHashes, AtpPolicy 
   }
 
   public ChannelSettings(String name, List<String> apiKeyHashes) {
-    this(name, apiKeyHashes, AtpPolicy.REJECT, List.of());
+    this(name, apiKeyHashes, AtpPolicy.REJECT, List.of(), false);
   }
 }

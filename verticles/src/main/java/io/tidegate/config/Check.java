@@ -29,23 +29,24 @@ final class Check {
     return value;
   }
 
-  static List<String> keyHashes(String key, List<String> hashes) {
+  /**
+   * Key hashes as {@code sha256:<64 lowercase hex>}. A bad entry is named by its index, never echoed:
+   * it may be a plain-text key pasted by mistake.
+   */
+  static List<String> keyHashes(String key, List<String> hashes, boolean mayBeEmpty) {
     if (hashes == null || hashes.isEmpty()) {
+      if (mayBeEmpty) {
+        return List.of();
+      }
       throw ConfigException.invalid(key, "[]", "at least one key hash 'sha256:<64 hex digits>'");
     }
-    for (String hash : hashes) {
+    for (int i = 0; i < hashes.size(); i++) {
+      String hash = hashes.get(i);
       if (hash == null || !hash.matches("sha256:[0-9a-f]{64}")) {
-        throw ConfigException.invalid(key, mask(hash), "a key hash 'sha256:<64 lowercase hex digits>'"
+        throw ConfigException.invalid(key + "[" + i + "]", "****", "a key hash 'sha256:<64 lowercase hex digits>'"
             + " (print one with: printf %s 'the-key' | sha256sum)");
       }
     }
     return List.copyOf(hashes);
-  }
-
-  static String mask(String secret) {
-    if (secret == null) {
-      return "null";
-    }
-    return secret.startsWith("sha256:") && secret.length() > 12 ? secret.substring(0, 12) + "****" : "****";
   }
 }

@@ -20,7 +20,7 @@ public record ErpSettings(String baseUrl, int ratePerSecond, int concurrency, in
 
   public ErpSettings {
     if (baseUrl == null || !baseUrl.matches("https?://[^\\s]+")) {
-      throw ConfigException.invalid("erp.baseUrl", baseUrl, "an http(s) URL such as http://127.0.0.1:8090");
+      throw ConfigException.invalid("erp.baseUrl", Secrets.maskUrl(baseUrl), "an http(s) URL such as http://127.0.0.1:8090");
     }
     Check.range("erp.ratePerSecond", ratePerSecond, 1, 100_000);
     Check.range("erp.concurrency", concurrency, 1, 1024);
@@ -31,5 +31,14 @@ public record ErpSettings(String baseUrl, int ratePerSecond, int concurrency, in
     Check.range("erp.breakerFailures", breakerFailures, 1, 1000);
     Check.range("erp.breakerResetMs", breakerResetMs, 100, 600_000);
     Check.notBlank("erp.posterGroup", posterGroup);
+  }
+
+  /** As the record's, with credentials in {@code baseUrl} (user info, query) masked. */
+  @Override
+  public String toString() {
+    return "ErpSettings[baseUrl=" + Secrets.maskUrl(baseUrl) + ", ratePerSecond=" + ratePerSecond + ", concurrency="
+        + concurrency + ", timeoutMs=" + timeoutMs + ", maxAttempts=" + maxAttempts + ", backoffInitialMs="
+        + backoffInitialMs + ", backoffMaxMs=" + backoffMaxMs + ", breakerFailures=" + breakerFailures
+        + ", breakerResetMs=" + breakerResetMs + ", posterGroup=" + posterGroup + "]";
   }
 }

@@ -3,10 +3,16 @@ package io.tidegate.config;
 /**
  * The public HTTP listener.
  *
- * @param instances HTTP verticle instances; 0 means one per available core
+ * @param instances                 HTTP verticle instances; 0 means one per available core
+ * @param maxConnections            open connections per process; one beyond it is closed at once
+ * @param requestReadTimeoutSeconds a connection must deliver a whole request (head and body) within
+ *                                  this long of opening or of its previous response, else it is
+ *                                  closed (slow clients, slowloris); also the TLS handshake bound
+ * @param tls                       PEM certificate and key; {@link TlsSettings#OFF} for plain HTTP
  */
 public record HttpSettings(String host, int port, int instances, int bodyLimitBytes,
-                           int idleTimeoutSeconds, int maxHeaderSizeBytes, int acceptBacklog) {
+                           int idleTimeoutSeconds, int maxHeaderSizeBytes, int acceptBacklog,
+                           int maxConnections, int requestReadTimeoutSeconds, TlsSettings tls) {
 
   public HttpSettings {
     Check.notBlank("http.host", host);
@@ -16,9 +22,19 @@ public record HttpSettings(String host, int port, int instances, int bodyLimitBy
     Check.range("http.idleTimeoutSeconds", idleTimeoutSeconds, 1, 3600);
     Check.range("http.maxHeaderSizeBytes", maxHeaderSizeBytes, 1024, 1024 * 1024);
     Check.range("http.acceptBacklog", acceptBacklog, 1, 65535);
+    Check.range("http.maxConnections", maxConnections, 1, 1_000_000);
+    Check.range("http.requestReadTimeoutSeconds", requestReadTimeoutSeconds, 1, 3600);
+    if (tls == null) {
+      tls = TlsSettings.OFF;
+    }
   }
 
   public int effectiveInstances() {
     return instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
+  }
+
+  /** {@code https} or {@code http}. */
+  public String scheme() {
+    return tls.enabled() ? "https" : "http";
   }
 }

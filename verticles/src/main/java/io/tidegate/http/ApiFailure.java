@@ -61,8 +61,20 @@ public abstract class ApiFailure extends RuntimeException {
   }
 
   public static final class Unauthorized extends ApiFailure {
+    private final String challenge;
+
     public Unauthorized(String detail) {
+      this(detail, null);
+    }
+
+    /** @param challenge the {@code WWW-Authenticate} value (RFC 6750 for bearer tokens), or null */
+    public Unauthorized(String detail, String challenge) {
       super(401, "UNAUTHORIZED", "Unauthorized", detail, List.of(), 0);
+      this.challenge = challenge;
+    }
+
+    public String challenge() {
+      return challenge;
     }
   }
 

@@ -23,13 +23,23 @@ public final class ApiKeyAuth<P> implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext rc) {
     keys.lookup(rc.request().getHeader(header)).ifPresentOrElse(principal -> {
-      rc.put(PRINCIPAL, principal);
+      authenticated(rc, principal);
       rc.next();
     }, () -> rc.fail(new ApiFailure.Unauthorized("Missing or unknown " + header + " header")));
+  }
+
+  static void authenticated(RoutingContext rc, Object principal) {
+    rc.put(PRINCIPAL, principal);
   }
 
   /** The channel that made this /v1 request. */
   public static Channel channel(RoutingContext rc) {
     return rc.get(PRINCIPAL);
+  }
+
+  /** Who made this /admin request: the fingerprint of the admin key it presented. */
+  public static String admin(RoutingContext rc) {
+    Object principal = rc.get(PRINCIPAL);
+    return principal instanceof String who ? who : "unauthenticated";
   }
 }

@@ -42,6 +42,14 @@ public final class ApiKeys<P> {
     return Optional.ofNullable(found);
   }
 
+  /**
+   * A short, stable name for a configured key in logs: the first 8 hex digits of its configured hash
+   * ({@code sha256:df76ff79…} is {@code key:df76ff79}), enough to find the entry, nothing to use.
+   */
+  public static String fingerprint(String configuredHash) {
+    return "key:" + configuredHash.substring("sha256:".length(), "sha256:".length() + 8);
+  }
+
   public static String hash(String key) {
     return "sha256:" + HexFormat.of().formatHex(sha256(key));
   }

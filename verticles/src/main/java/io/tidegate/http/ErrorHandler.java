@@ -49,6 +49,9 @@ public final class ErrorHandler implements Handler<RoutingContext> {
           Map.of());
       return;
     }
+    if (failure instanceof ApiFailure.Unauthorized unauthorized && unauthorized.challenge() != null) {
+      rc.response().putHeader("WWW-Authenticate", unauthorized.challenge());
+    }
     render(rc, failure.status(), failure.code(), failure.title(), failure.detail(), failure.errors(),
         failure.retryAfterSeconds(), failure.extensions());
   }

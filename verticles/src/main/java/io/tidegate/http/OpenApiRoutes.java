@@ -70,9 +70,12 @@ public final class OpenApiRoutes {
   /**
    * Answers 501 for every operation of the document that has no handler yet; requests are still
    * authenticated and validated first, so clients get the same 400/401/413/415 as later.
+   *
+   * @param servedHere the operations this router serves (the public or the admin listener's)
    */
-  public void remainingNotImplemented() {
+  public void remainingNotImplemented(java.util.function.Predicate<ApiOperation> servedHere) {
     List<String> rest = contract.operations().stream()
+        .filter(servedHere)
         .map(ApiOperation::operationId)
         .filter(id -> !registered.contains(id))
         .toList();

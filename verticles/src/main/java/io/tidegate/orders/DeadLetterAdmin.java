@@ -1,9 +1,9 @@
 package io.tidegate.orders;
 
 import io.tidegate.http.ApiFailure;
-import io.tidegate.http.CorrelationId;
 import io.tidegate.http.Responses;
 import io.tidegate.kafka.EventPublisher;
+import io.tidegate.ops.AuditLog;
 import io.tidegate.schemas.events.EventCodec;
 import io.tidegate.schemas.events.EventEnvelope;
 import io.tidegate.schemas.events.EventType;
@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * The admin API over dead-lettered orders: list them, replay one or all. A replay re-publishes the
  * order to {@code orders.accepted.v1} under the same order id (the ERP's idempotency key, so never
  * a second ERP order), records an ACCEPTED history entry saying so, and closes the dead letter.
- * Every replay is logged with the operator's correlation id (the audit trail).
+ * Every replay is written to the audit log ({@link AuditLog}: who, which order, the outcome, the
+ * operator's correlation id); a replay-all also gets one summary entry.
  */
 public final class DeadLetterAdmin {
 
@@ -37,11 +38,14 @@ public final class DeadLetterAdmin {
   private final DeadLetterRepository deadLetters;
   private final EventPublisher publisher;
   private final EventCodec codec;
+  private final AuditLog audit;
 
-  public DeadLetterAdmin(DeadLetterRepository deadLetters, EventPublisher publisher, EventCodec codec) {
+  public DeadLetterAdmin(DeadLetterRepository deadLetters, EventPublisher publisher, EventCodec codec,
+                         AuditLog audit) {
     this.deadLetters = deadLetters;
     this.publisher = publisher;
     this.codec = codec;
+    this.audit = audit;
   }
 
   /** {@code GET /admin/dlq/orders?channel=&limit=}. */
@@ -55,11 +59,16 @@ public final class DeadLetterAdmin {
   public Handler<RoutingContext> replayOne() {
     return rc -> {
       String orderId = rc.pathParam("orderId");
+      AuditLog.Actor actor = AuditLog.Actor.of(rc);
       deadLetters.openOrders(null, orderId, 1)
           .recover(e -> Future.failedFuture(unavailable(e)))
-          .compose(found -> found.isEmpty()
-              ? Future.failedFuture(new ApiFailure.NotFound("No pending dead letter for order " + orderId))
-              : replay(found, CorrelationId.of(rc)))
+          .compose(found -> {
+            if (found.isEmpty()) {
+              audit.record(actor, "dlq.replay", "order/" + orderId, "not-found", null, null);
+              return Future.failedFuture(new ApiFailure.NotFound("No pending dead letter for order " + orderId));
+            }
+            return replay(found, actor);
+          })
           .onSuccess(ids -> answer(rc, ids))
           .onFailure(rc::fail);
     };
@@ -67,19 +76,26 @@ public final class DeadLetterAdmin {
 
   /** {@code POST /admin/dlq/orders/replay?channel=}: at most 1,000 per call, oldest first. */
   public Handler<RoutingContext> replayAll() {
-    return rc -> deadLetters.openOrders(first(rc, "channel"), null, REPLAY_ALL_CAP)
-        .recover(e -> Future.failedFuture(unavailable(e)))
-        .compose(found -> replay(found, CorrelationId.of(rc)))
-        .onSuccess(ids -> answer(rc, ids))
-        .onFailure(rc::fail);
+    return rc -> {
+      AuditLog.Actor actor = AuditLog.Actor.of(rc);
+      String channel = first(rc, "channel");
+      deadLetters.openOrders(channel, null, REPLAY_ALL_CAP)
+          .recover(e -> Future.failedFuture(unavailable(e)))
+          .compose(found -> replay(found, actor))
+          .onComplete(ar -> audit.record(actor, "dlq.replayAll", channel == null ? "all" : "channel/" + channel,
+              ar.succeeded() ? "applied" : "failed", null,
+              new JsonObject().put("replayed", ar.succeeded() ? ar.result().size() : 0)))
+          .onSuccess(ids -> answer(rc, ids))
+          .onFailure(rc::fail);
+    };
   }
 
-  private Future<List<String>> replay(JsonArray orders, String correlationId) {
+  private Future<List<String>> replay(JsonArray orders, AuditLog.Actor actor) {
     List<String> ids = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < orders.size(); i++) {
       JsonObject order = orders.getJsonObject(i);
-      chain = chain.compose(v -> replayOne(order, correlationId)).map(id -> {
+      chain = chain.compose(v -> replayOne(order, actor)).map(id -> {
         ids.add(id);
         return null;
       });
@@ -87,7 +103,8 @@ public final class DeadLetterAdmin {
     return chain.map(v -> ids);
   }
 
-  private Future<String> replayOne(JsonObject data, String correlationId) {
+  private Future<String> replayOne(JsonObject data, AuditLog.Actor actor) {
+    String correlationId = actor.correlationId();
     EventEnvelope<OrderAccepted> event;
     try {
       event = decode(data, correlationId);
@@ -102,11 +119,10 @@ public final class DeadLetterAdmin {
         .compose(ack -> publisher.publish(EventEnvelope.of(EventType.ORDER_STATUS_CHANGED, correlationId,
             "tidegate-admin", note)))
         .compose(ack -> deadLetters.markReplayed(order.orderId()).recover(e -> Future.succeededFuture(false)))
-        .map(marked -> {
-          LOG.info("AUDIT admin replayed dead-lettered order {} of channel {} correlationId={}", order.orderId(),
-              order.channel(), correlationId);
-          return order.orderId();
-        });
+        .onComplete(ar -> audit.record(actor, "dlq.replay", "order/" + order.orderId(),
+            ar.succeeded() ? "applied" : "failed", new JsonObject().put("status", "FAILED").put("channel", order.channel()),
+            ar.succeeded() ? new JsonObject().put("status", "ACCEPTED").put("topic", "orders.accepted.v1") : null))
+        .map(marked -> order.orderId());
   }
 
   private EventEnvelope<OrderAccepted> decode(JsonObject data, String correlationId) throws InvalidEventException {

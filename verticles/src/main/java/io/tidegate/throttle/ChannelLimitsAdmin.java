@@ -2,30 +2,28 @@ package io.tidegate.throttle;
 
 import io.tidegate.config.ConfigException;
 import io.tidegate.http.ApiFailure;
-import io.tidegate.http.CorrelationId;
 import io.tidegate.http.Responses;
+import io.tidegate.ops.AuditLog;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.NoSuchElementException;
 import java.util.TreeSet;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The admin API over channel limits: list, read and replace (atomically, validated first). Every
- * replacement is written to the audit log ({@code tidegate.audit}) with what changed and the
- * operator's correlation id.
+ * replacement, and every refused attempt, is written to the audit log ({@link AuditLog}) with who,
+ * the limits before and after, and the operator's correlation id.
  */
 public final class ChannelLimitsAdmin {
 
-  private static final Logger AUDIT = LoggerFactory.getLogger("tidegate.audit");
-
   private final Throttles throttles;
+  private final AuditLog audit;
 
-  public ChannelLimitsAdmin(Throttles throttles) {
+  public ChannelLimitsAdmin(Throttles throttles, AuditLog audit) {
     this.throttles = throttles;
+    this.audit = audit;
   }
 
   /** {@code GET /admin/channels}. */
@@ -56,18 +54,21 @@ public final class ChannelLimitsAdmin {
       String channel = rc.pathParam("channel");
       JsonArray policies = rc.body().asJsonObject().getJsonArray("policies");
       JsonObject before = throttles.limits(channel).map(ChannelLimits::toJson).orElse(null);
+      AuditLog.Actor actor = AuditLog.Actor.of(rc);
+      String target = "channel/" + channel;
       ChannelLimits now;
       try {
         now = throttles.replaceChannelPolicies(channel, policies);
       } catch (NoSuchElementException e) {
+        audit.record(actor, "limits.replace", target, "not-found", null, null);
         rc.fail(new ApiFailure.NotFound("No channel '" + channel + "'"));
         return;
       } catch (ConfigException e) {
+        audit.record(actor, "limits.replace", target, "rejected", before, new JsonObject().put("policies", policies));
         rc.fail(new ApiFailure.ValidationFailed("/policies", e.getMessage()));
         return;
       }
-      AUDIT.info("AUDIT admin replaced limits of channel {}: before={} after={} correlationId={}", channel, before,
-          now.toJson(), CorrelationId.of(rc));
+      audit.record(actor, "limits.replace", target, "applied", before, now.toJson());
       Responses.json(rc, 200, now.toJson().toBuffer());
     };
   }

@@ -1,10 +1,12 @@
 package io.tidegate.throttle;
 
+import io.tidegate.ops.AuditLog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -17,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * does it parse it and call {@link Throttles#replaceAll}. A file that does not parse, names an
  * unknown channel or cannot be read is logged with the reason, counted as
  * {@code gateway_throttle_reloads_total{source=file,outcome=rejected}}, and the limits in force
- * stay; the next good edit is applied. Polling rather than a file-system watch service, because
+ * stay; the next good edit is applied. Both outcomes are also written to the audit log
+ * ({@code limits.reload}, who = the file). Polling rather than a file-system watch service, because
  * polling works the same on every file system (including bind mounts and config maps, whose
  * updates are symlink swaps).
  */
@@ -29,6 +32,7 @@ public final class ThrottleFileWatcher {
   private final String path;
   private final Throttles throttles;
   private final long intervalMs;
+  private final AuditLog audit;
   private final AtomicBoolean checking = new AtomicBoolean();
   private volatile long timerId = -1;
   private volatile long lastModified = Long.MIN_VALUE;
@@ -40,11 +44,16 @@ public final class ThrottleFileWatcher {
    * @param path       the throttle file ({@code config/throttles.yaml})
    * @param intervalMs how often to look, e.g. 2000
    */
-  public ThrottleFileWatcher(Vertx vertx, String path, Throttles throttles, long intervalMs) {
+  public ThrottleFileWatcher(Vertx vertx, String path, Throttles throttles, long intervalMs, AuditLog audit) {
     this.vertx = vertx;
     this.path = path;
     this.throttles = throttles;
     this.intervalMs = intervalMs;
+    this.audit = audit;
+  }
+
+  public ThrottleFileWatcher(Vertx vertx, String path, Throttles throttles, long intervalMs) {
+    this(vertx, path, throttles, intervalMs, new AuditLog(Clock.systemUTC()));
   }
 
   /**
@@ -93,6 +102,7 @@ public final class ThrottleFileWatcher {
     if (!next.equals(throttles.settings())) {
       throttles.replaceAll(next);
       LOG.info("throttle file {} applied", path);
+      audit.record(AuditLog.Actor.file(path), "limits.reload", "throttles", "applied", null, null);
     }
   }
 
@@ -102,6 +112,8 @@ public final class ThrottleFileWatcher {
     if (!reason.equals(lastFailure)) {
       lastFailure = reason;
       LOG.warn("throttle file {} rejected, the limits in force stay: {}", path, reason);
+      audit.record(AuditLog.Actor.file(path), "limits.reload", "throttles", "rejected", null,
+          new io.vertx.core.json.JsonObject().put("reason", reason));
       throttles.metrics().reload("file", false);
     }
     return Future.succeededFuture();
