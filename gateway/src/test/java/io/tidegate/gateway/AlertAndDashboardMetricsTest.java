@@ -52,6 +52,15 @@ class AlertAndDashboardMetricsTest {
       "gateway_orders_stuck", Set.of("stage"),
       "gateway_consumer_lag_records", Set.of("group", "topic"));
 
+  /**
+   * MERGE NOTE: histograms whose buckets do not yet reach the thresholds the alerts put on their
+   * quantiles (histogram_quantile cannot report a value above the largest finite bucket, so such
+   * an alert could never fire). Micrometer's default timer buckets end at 30 s; order aging needs
+   * buckets up to hours (maximumExpectedValue or serviceLevelObjectives). Delete an entry once its
+   * buckets reach far enough (this test fails until you do).
+   */
+  static final Set<String> BUCKETS_TOO_SHORT_YET = Set.of("gateway_order_aging_seconds_bucket");
+
   private static final Duration DEADLINE = Duration.ofSeconds(60);
   private static final String KEY = "X-Api-Key";
   private static final String WEBSHOP = "dev-webshop-key";
@@ -114,6 +123,9 @@ class AlertAndDashboardMetricsTest {
       problems = problems(queries, scrapeBoth(), NOT_YET_EXPORTED);
     }
     assertTrue(problems.isEmpty(), String.join("\n", problems));
+    List<String> shortBuckets = bucketsTooShort(PromQueries.alertExpressions(), String.join("\n", scrapeTexts()),
+        BUCKETS_TOO_SHORT_YET);
+    assertTrue(shortBuckets.isEmpty(), String.join("\n", shortBuckets));
 
     Set<String> used = new TreeSet<>();
     queries.values().forEach(q -> used.addAll(PromQueries.metricNames(q)));
@@ -151,6 +163,28 @@ class AlertAndDashboardMetricsTest {
     for (String name : pending.keySet()) {
       if (exported.containsKey(name) || exported.containsKey(name + "_bucket")) {
         problems.add(name + " is exported now: delete it from NOT_YET_EXPORTED");
+      }
+    }
+    return problems;
+  }
+
+  /** Alerts on a quantile above the largest bucket of their histogram, and listed exceptions that are fixed. */
+  static List<String> bucketsTooShort(Map<String, String> alerts, String exposition, Set<String> knownShort) {
+    List<String> problems = new ArrayList<>();
+    Set<String> stillShort = new TreeSet<>();
+    alerts.forEach((alert, expr) -> PromQueries.quantileThresholds(expr).forEach((bucket, threshold) -> {
+      double largest = PromQueries.largestFiniteBucket(exposition, bucket);
+      if (Double.isNaN(largest) || largest > threshold) {
+        return; // not exported yet (reported elsewhere), or measurable
+      }
+      stillShort.add(bucket);
+      if (!knownShort.contains(bucket)) {
+        problems.add(alert + ": fires above " + threshold + " but " + bucket + " ends at le=" + largest);
+      }
+    }));
+    for (String bucket : knownShort) {
+      if (!stillShort.contains(bucket)) {
+        problems.add(bucket + " reaches every alert threshold now: delete it from BUCKETS_TOO_SHORT_YET");
       }
     }
     return problems;
@@ -226,13 +260,21 @@ class AlertAndDashboardMetricsTest {
   /** Sample name -> labels, over both gateways' /metrics. */
   private static Map<String, Set<String>> scrapeBoth() {
     Map<String, Set<String>> all = new TreeMap<>();
-    for (Http http : List.of(healthyHttp, troubledHttp)) {
-      Answer metrics = http.get("/metrics");
-      assertEquals(200, metrics.status());
-      PromQueries.exposition(metrics.body()).forEach((name, labels) ->
+    for (String text : scrapeTexts()) {
+      PromQueries.exposition(text).forEach((name, labels) ->
           all.computeIfAbsent(name, k -> new TreeSet<>()).addAll(labels));
     }
     return all;
+  }
+
+  private static List<String> scrapeTexts() {
+    List<String> texts = new ArrayList<>();
+    for (Http http : List.of(healthyHttp, troubledHttp)) {
+      Answer metrics = http.get("/metrics");
+      assertEquals(200, metrics.status());
+      texts.add(metrics.body());
+    }
+    return texts;
   }
 
   private static Map<String, String> isolated() {

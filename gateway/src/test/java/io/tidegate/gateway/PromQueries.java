@@ -157,6 +157,37 @@ final class PromQueries {
     return y.toString();
   }
 
+  /**
+   * For an alert on a histogram quantile ({@code histogram_quantile(...) > T}): bucket sample name
+   * -> T. Empty for any other expression.
+   */
+  static Map<String, Double> quantileThresholds(String promql) {
+    Map<String, Double> out = new TreeMap<>();
+    Matcher threshold = Pattern.compile(">\\s*([0-9]+(?:\\.[0-9]+)?)\\s*$").matcher(promql.trim());
+    if (!promql.contains("histogram_quantile") || !threshold.find()) {
+      return out;
+    }
+    for (String name : metricNames(promql)) {
+      if (name.endsWith("_bucket")) {
+        out.put(name, Double.parseDouble(threshold.group(1)));
+      }
+    }
+    return out;
+  }
+
+  /** The largest finite {@code le} of a bucket sample name in an exposition; NaN if it has none. */
+  static double largestFiniteBucket(String exposition, String bucketName) {
+    double max = Double.NaN;
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(bucketName) + "\\{[^}]*le=\"([^\"]+)\"").matcher(exposition);
+    while (m.find()) {
+      if (!m.group(1).equals("+Inf")) {
+        double le = Double.parseDouble(m.group(1));
+        max = Double.isNaN(max) ? le : Math.max(max, le);
+      }
+    }
+    return max;
+  }
+
   /** Sample names of a Prometheus text exposition -> the label names seen on them. */
   static Map<String, Set<String>> exposition(String text) {
     Map<String, Set<String>> out = new TreeMap<>();

@@ -83,6 +83,25 @@ class PromQueriesTest {
   }
 
   @Test
+  void anAlertOnAQuantileBeyondTheLargestBucketCouldNeverFire() {
+    Map<String, String> alerts = Map.of(
+        "slow", "histogram_quantile(0.95, sum by (le) (rate(gateway_erp_post_seconds_bucket[5m]))) > 2",
+        "fine", "histogram_quantile(0.95, sum by (le) (rate(gateway_erp_post_seconds_bucket[5m]))) > 0.25",
+        "other", "max(gateway_circuit_breaker_open) > 2");
+    assertEquals(Map.of("gateway_erp_post_seconds_bucket", 2.0), PromQueries.quantileThresholds(alerts.get("slow")));
+    assertEquals(Map.of(), PromQueries.quantileThresholds(alerts.get("other")));
+    assertEquals(0.5, PromQueries.largestFiniteBucket(EXPOSITION, "gateway_erp_post_seconds_bucket"));
+
+    List<String> problems = AlertAndDashboardMetricsTest.bucketsTooShort(alerts, EXPOSITION, Set.of());
+    assertEquals(1, problems.size(), problems.toString());
+    assertTrue(problems.get(0).startsWith("slow:"), problems.toString());
+    assertEquals(List.of(), AlertAndDashboardMetricsTest.bucketsTooShort(alerts, EXPOSITION,
+        Set.of("gateway_erp_post_seconds_bucket")));
+    assertEquals(1, AlertAndDashboardMetricsTest.bucketsTooShort(Map.of("fine", alerts.get("fine")), EXPOSITION,
+        Set.of("gateway_erp_post_seconds_bucket")).size(), "a fixed histogram must leave the known-short list");
+  }
+
+  @Test
   void theRulesAndTheDashboardAreReadCompletely() throws Exception {
     Map<String, String> queries = PromQueries.all();
     assertEquals(PrometheusRulesTest.alerts(PrometheusRulesTest.rules()).size(), PromQueries.alertExpressions().size());
