@@ -13,14 +13,16 @@ import io.tidegate.http.ErrorHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -61,7 +63,10 @@ class ThrottleHttpTest {
         .handler(this::answer);
     router.route().failureHandler(new ErrorHandler(1024));
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
-    client = vertx.createHttpClient();
+    // The JDK client, not Vert.x's: Vert.x's HttpClient driven from the test thread (no context)
+    // left a request unanswered now and then (about one run in three here), before and after any
+    // change to the code under test; the server side is what this test is about.
+    client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   }
 
   /** Answers 200 at once, or holds the request (for in-flight tests) when the SKU is "hold". */
@@ -85,15 +90,16 @@ class ThrottleHttpTest {
   }
 
   private Future<Answer> get(String key, String sku) {
-    return client.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/v1/atp/" + sku)
-        .compose(req -> req.putHeader("X-Api-Key", key).send())
-        .compose(resp -> resp.body().map(body -> answer(resp, body.toString())));
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/v1/atp/" + sku))
+        .header("X-Api-Key", key).timeout(Duration.ofSeconds(20)).GET().build();
+    return Future.fromCompletionStage(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+        .map(ThrottleHttpTest::answer);
   }
 
-  private static Answer answer(HttpClientResponse resp, String body) {
+  private static Answer answer(HttpResponse<String> resp) {
     Map<String, String> headers = new java.util.HashMap<>();
-    resp.headers().forEach(e -> headers.put(e.getKey().toLowerCase(), e.getValue()));
-    return new Answer(resp.statusCode(), headers, body);
+    resp.headers().map().forEach((name, values) -> headers.put(name.toLowerCase(), values.get(0)));
+    return new Answer(resp.statusCode(), headers, resp.body());
   }
 
   private Future<RoutingContext> hold(String key, AtomicReference<Future<Answer>> response) {
