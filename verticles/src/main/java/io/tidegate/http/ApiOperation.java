@@ -29,6 +29,15 @@ public record ApiOperation(String operationId, HttpMethod method, String path, L
   public static final String BODY = "tidegate.body";
 
   /**
+   * A query parameter's value after {@link #check}, or null when absent (validation has already
+   * refused a parameter given twice).
+   */
+  public static String query(io.vertx.ext.web.RoutingContext rc, String name) {
+    List<String> values = rc.queryParam(name);
+    return values.isEmpty() ? null : values.get(0);
+  }
+
+  /**
    * Duplicate keys and trailing data are malformed JSON here: a body that two parsers would read
    * differently must not get past validation.
    */

@@ -1,6 +1,7 @@
 package io.tidegate.orders;
 
 import io.tidegate.http.ApiFailure;
+import io.tidegate.http.ApiOperation;
 import io.tidegate.http.Responses;
 import io.tidegate.kafka.EventPublisher;
 import io.tidegate.ops.AuditLog;
@@ -50,7 +51,7 @@ public final class DeadLetterAdmin {
 
   /** {@code GET /admin/dlq/orders?channel=&limit=}. */
   public Handler<RoutingContext> list() {
-    return rc -> deadLetters.list(first(rc, "channel"), limit(rc))
+    return rc -> deadLetters.list(ApiOperation.query(rc, "channel"), limit(rc))
         .onSuccess(list -> Responses.json(rc, 200, new JsonObject().put("deadLetters", list).toBuffer()))
         .onFailure(e -> rc.fail(unavailable(e)));
   }
@@ -78,7 +79,7 @@ public final class DeadLetterAdmin {
   public Handler<RoutingContext> replayAll() {
     return rc -> {
       AuditLog.Actor actor = AuditLog.Actor.of(rc);
-      String channel = first(rc, "channel");
+      String channel = ApiOperation.query(rc, "channel");
       deadLetters.openOrders(channel, null, REPLAY_ALL_CAP)
           .recover(e -> Future.failedFuture(unavailable(e)))
           .compose(found -> replay(found, actor))
@@ -138,13 +139,9 @@ public final class DeadLetterAdmin {
         .toBuffer());
   }
 
-  private static String first(RoutingContext rc, String name) {
-    List<String> values = rc.queryParam(name);
-    return values.isEmpty() ? null : values.get(0);
-  }
 
   private static int limit(RoutingContext rc) {
-    String value = first(rc, "limit");
+    String value = ApiOperation.query(rc, "limit");
     return value == null ? 100 : Integer.parseInt(value);
   }
 

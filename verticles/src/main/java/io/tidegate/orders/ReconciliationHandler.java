@@ -1,6 +1,7 @@
 package io.tidegate.orders;
 
 import io.tidegate.http.ApiFailure;
+import io.tidegate.http.ApiOperation;
 import io.tidegate.http.Responses;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -48,8 +48,8 @@ public final class ReconciliationHandler implements Handler<RoutingContext> {
       rc.fail(new ApiFailure.ValidationFailed("query:to", "the window may span at most 31 days"));
       return;
     }
-    List<String> limit = rc.queryParam("limit");
-    report.reconcile(from, to, limit.isEmpty() ? DEFAULT_LIMIT : Integer.parseInt(limit.get(0)))
+    String limit = ApiOperation.query(rc, "limit");
+    report.reconcile(from, to, limit == null ? DEFAULT_LIMIT : Integer.parseInt(limit))
         .onSuccess(json -> Responses.json(rc, 200, json.toBuffer()))
         .onFailure(e -> rc.fail(new ApiFailure.DependencyUnavailable(
             "The order status store is unreachable; try again shortly", RETRY_AFTER_SECONDS)));
@@ -57,7 +57,7 @@ public final class ReconciliationHandler implements Handler<RoutingContext> {
 
   /** The parameter's instant, {@code otherwise} when absent, or null after failing the request. */
   private static Instant instant(RoutingContext rc, String name, Instant otherwise) {
-    String value = first(rc, name);
+    String value = ApiOperation.query(rc, name);
     try {
       return value == null ? otherwise : OffsetDateTime.parse(value.toUpperCase(Locale.ROOT)).toInstant();
     } catch (DateTimeParseException e) {
@@ -66,8 +66,4 @@ public final class ReconciliationHandler implements Handler<RoutingContext> {
     }
   }
 
-  private static String first(RoutingContext rc, String name) {
-    List<String> values = rc.queryParam(name);
-    return values.isEmpty() ? null : values.get(0);
-  }
 }
