@@ -1,6 +1,7 @@
 package io.tidegate.orders;
 
 import io.tidegate.http.ApiFailure;
+import io.tidegate.store.GroupedStatement;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -51,18 +52,19 @@ public final class IdempotencyStore {
   }
 
   private final Pool pool;
+  private final GroupedStatement claim;
   private final int retentionHours;
   private final int leaseSeconds;
 
   public IdempotencyStore(Pool pool, int retentionHours, int leaseSeconds) {
     this.pool = pool;
+    this.claim = new GroupedStatement(pool, CLAIM);
     this.retentionHours = retentionHours;
     this.leaseSeconds = leaseSeconds;
   }
 
   public Future<Claim> begin(String channel, String key, String requestHash, String orderId) {
-    return pool.preparedQuery(CLAIM)
-        .execute(Tuple.of(channel, key, requestHash, orderId, retentionHours, leaseSeconds))
+    return claim.execute(Tuple.of(channel, key, requestHash, orderId, retentionHours, leaseSeconds))
         .compose(claimed -> claimed.size() > 0
             ? Future.<Claim>succeededFuture(new Claim.Started())
             : pool.preparedQuery(READ).execute(Tuple.of(channel, key)).map(rows -> held(rows, requestHash)))

@@ -1,6 +1,7 @@
 package io.tidegate.pricing;
 
 import io.tidegate.http.ApiFailure;
+import io.tidegate.store.GroupedStatement;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stored quotes ({@code quotes}, migration V2): a quote is kept as it was answered, scoped to the
- * channel that asked, and readable until {@code valid_until}. Any database failure (down, pool wait
+ * channel that asked, and readable until {@code valid_until}. Concurrent inserts share round trips
+ * and commits ({@link GroupedStatement}). Any database failure (down, pool wait
  * queue full, connect time-out) becomes {@link ApiFailure.DependencyUnavailable}: a fast 503 with
  * {@code Retry-After}.
  */
@@ -28,15 +30,16 @@ public final class QuoteRepository {
   private static final Logger LOG = LoggerFactory.getLogger(QuoteRepository.class);
 
   private final Pool pool;
+  private final GroupedStatement insert;
 
   public QuoteRepository(Pool pool) {
     this.pool = pool;
+    this.insert = new GroupedStatement(pool, INSERT);
   }
 
   public Future<Void> insert(String quoteId, String channel, String customerId, JsonObject body, Instant createdAt,
                              Instant validUntil) {
-    return pool.preparedQuery(INSERT)
-        .execute(Tuple.of(quoteId, channel, customerId, body, utc(createdAt), utc(validUntil)))
+    return insert.execute(Tuple.of(quoteId, channel, customerId, body, utc(createdAt), utc(validUntil)))
         .<Void>mapEmpty()
         .recover(QuoteRepository::unavailable);
   }

@@ -1,0 +1,150 @@
+package io.tidegate.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidegate.dev.EmbeddedPostgres;
+import io.tidegate.dev.TestStack;
+import io.tidegate.store.GroupedStatement;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link GroupedStatement} against the real PostgreSQL of the test stack: concurrent callers on
+ * one event loop share round trips and commits, each gets its own statement's result on its own
+ * context, a failing statement fails its whole batch, and the waiting queue is bounded.
+ */
+class GroupedStatementTest {
+
+  private static final String TABLE = "grouped_" + UUID.randomUUID().toString().replace("-", "");
+  private static final String INSERT = "INSERT INTO " + TABLE + " (id, n) VALUES ($1, $2) RETURNING n * 10";
+
+  private final Vertx vertx = Vertx.vertx();
+  private Pool pool;
+
+  @BeforeEach
+  void createTable() {
+    EmbeddedPostgres pg = TestStack.get().postgres();
+    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4))
+        .connectingTo(new PgConnectOptions().setHost(pg.host()).setPort(pg.port()).setDatabase(pg.database())
+            .setUser(pg.user()).setPassword(pg.password()))
+        .using(vertx).build();
+    pool.query("CREATE TABLE " + TABLE + " (id text PRIMARY KEY, n int NOT NULL CHECK (n >= 0))").execute().await();
+  }
+
+  @AfterEach
+  void close() {
+    pool.query("DROP TABLE IF EXISTS " + TABLE).execute().await();
+    vertx.close().await();
+  }
+
+  @Test
+  void concurrentCallersShareCommitsAndEachGetsItsOwnResult() throws Exception {
+    GroupedStatement insert = new GroupedStatement(pool, INSERT, 16, 1, 1000);
+    List<Integer> results = onEventLoop(ctx -> {
+      List<Future<Integer>> all = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        // Each caller continues on its own duplicate context, as an HTTP request does.
+        Context request = ((io.vertx.core.internal.ContextInternal) ctx).duplicate();
+        int n = i;
+        all.add(Future.<Integer>future(p -> request.runOnContext(v -> insert.execute(Tuple.of("k" + n, n))
+            .map(rows -> rows.iterator().next().getInteger(0))
+            .onComplete(ar -> {
+              if (Vertx.currentContext() != request) {
+                p.fail("result delivered on another context");
+              } else {
+                p.handle(ar);
+              }
+            }))));
+      }
+      return Future.all(all).map(f -> f.<Integer>list());
+    });
+    for (int i = 0; i < 200; i++) {
+      assertEquals(i * 10, results.get(i), "caller " + i + " got another statement's result");
+    }
+    assertEquals(200L, count());
+    long transactions = transactions();
+    // One at a time would be 200 transactions; batches of up to 16 need at least 13.
+    assertTrue(transactions >= 13 && transactions < 100, "200 inserts took " + transactions + " transactions");
+  }
+
+  @Test
+  void aFailingStatementFailsItsBatchAndTheNextBatchRunsAlone() throws Exception {
+    GroupedStatement insert = new GroupedStatement(pool, INSERT, 16, 1, 1000);
+    List<String> outcomes = onEventLoop(ctx -> {
+      Future<RowSet<Row>> first = insert.execute(Tuple.of("a", 1)); // goes out alone
+      Future<RowSet<Row>> good = insert.execute(Tuple.of("b", 2)); // waits: batched with the bad one
+      Future<RowSet<Row>> bad = insert.execute(Tuple.of("c", -1)); // violates the CHECK
+      return Future.join(first, good, bad).transform(ar -> Future.succeededFuture(List.of(
+          first.succeeded() ? "ok" : "failed", good.succeeded() ? "ok" : "failed", bad.succeeded() ? "ok" : "failed")))
+          .compose(r -> insert.execute(Tuple.of("d", 4)).map(rows -> {
+            List<String> all = new ArrayList<>(r);
+            all.add("after:" + rows.iterator().next().getInteger(0));
+            return all;
+          }));
+    });
+    assertEquals(List.of("ok", "failed", "failed", "after:40"), outcomes);
+    assertEquals(2L, count(), "the batch's transaction was rolled back as a whole");
+  }
+
+  @Test
+  void theWaitingQueueIsBoundedAndRefusesAtOnce() throws Exception {
+    GroupedStatement insert = new GroupedStatement(pool, INSERT, 4, 1, 3);
+    List<Throwable> refused = onEventLoop(ctx -> {
+      List<Future<RowSet<Row>>> all = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        all.add(insert.execute(Tuple.of("q" + i, i))); // 1 in flight + 3 waiting; the last 2 are refused
+      }
+      return Future.join(new ArrayList<>(all)).transform(ar -> Future.succeededFuture(
+          all.stream().filter(Future::failed).map(Future::cause).toList()));
+    });
+    assertEquals(2, refused.size());
+    refused.forEach(e -> assertInstanceOf(GroupedStatement.Saturated.class, e));
+    assertEquals(4L, count());
+  }
+
+  private <T> T onEventLoop(Function<Context, Future<T>> body) throws Exception {
+    java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+    vertx.deployVerticle(new AbstractVerticle() {
+      @Override
+      public void start() {
+        body.apply(context).onComplete(ar -> {
+          if (ar.succeeded()) {
+            result.complete(ar.result());
+          } else {
+            result.completeExceptionally(ar.cause());
+          }
+        });
+      }
+    }).await();
+    return result.get(30, TimeUnit.SECONDS);
+  }
+
+  private long count() {
+    return pool.query("SELECT count(*) FROM " + TABLE).execute().await().iterator().next().getLong(0);
+  }
+
+  /** Transactions that inserted the rows: each row's xmin is its inserting transaction's id. */
+  private long transactions() {
+    return pool.query("SELECT count(DISTINCT xmin::text) FROM " + TABLE).execute().await().iterator().next()
+        .getLong(0);
+  }
+}
