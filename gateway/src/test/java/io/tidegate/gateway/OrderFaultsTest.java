@@ -213,6 +213,39 @@ class OrderFaultsTest {
   }
 
   @Test
+  void aSlowErpNeverHasMoreThanTheConfiguredConcurrencyOfPostsInFlight() throws Exception {
+    Vertx erpVertx = Vertx.vertx();
+    KafkaStatusSink sink = KafkaStatusSink.create(erpVertx, TestStack.get().kafka().bootstrapServers());
+    // Slow answers and no rate limit to speak of: only erp.concurrency bounds the calls in flight.
+    ErpSimulator erp = ErpSimulator.start(erpVertx, ErpSimulatorOptions.defaults().withPort(0).withLatencyMs(150)
+        .withJitterMs(0).withRatePerSecond(1000).withProgressionStepMs(0), sink).await();
+    Map<String, String> env = isolated();
+    env.put("TIDEGATE_ERP_BASE_URL", "http://127.0.0.1:" + erp.actualPort());
+    env.put("TIDEGATE_ERP_RATE_PER_SECOND", "1000");
+    env.put("TIDEGATE_ERP_CONCURRENCY", "3");
+    GatewayApp app = GatewayApp.start(TestStack.get().config(env)).await();
+    try {
+      Http http = new Http(app.port());
+      String sku = stockedSku(http, "SLOW");
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 24; i++) {
+        Http.Answer a = http.post("/v1/orders", "application/json", OrdersTest.body(null, "C-9", sku, 1).encode(),
+            "X-Api-Key", MARKETPLACE, "Idempotency-Key", UUID.randomUUID().toString());
+        assertEquals(202, a.status(), a.body());
+        ids.add(a.json().getString("orderId"));
+      }
+      Http sim = new Http(erp.actualPort());
+      Eventually.await(Duration.ofSeconds(120), "every order in the ERP", () -> ours(sim, ids).size(),
+          n -> n == ids.size());
+      JsonObject stats = sim.get("/sim/stats").json();
+      assertEquals(3, stats.getInteger("maxPostsInFlight"), "ERP calls in flight at most, and at best: " + stats);
+    } finally {
+      app.stop().await();
+      erpVertx.close().await();
+    }
+  }
+
+  @Test
   void anErpThatAnswers429IsDrainedAtItsPaceWithoutLosingOrMultiplyingOrders() throws Exception {
     Vertx erpVertx = Vertx.vertx();
     KafkaStatusSink sink = KafkaStatusSink.create(erpVertx, TestStack.get().kafka().bootstrapServers());

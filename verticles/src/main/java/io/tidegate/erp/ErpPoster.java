@@ -82,7 +82,10 @@ public final class ErpPoster extends VerticleBase {
   private final java.util.ArrayDeque<KafkaConsumerRecord<String, byte[]>> queue = new java.util.ArrayDeque<>();
   private final OffsetTracker offsets = new OffsetTracker();
   private final int window;
+  private final int handlers;
   private int active;
+  private int erpCalls;
+  private final java.util.ArrayDeque<Promise<Void>> waitingForCall = new java.util.ArrayDeque<>();
   private boolean polling;
   private long generation;
   private long commitTimer = -1;
@@ -96,6 +99,7 @@ public final class ErpPoster extends VerticleBase {
     this.orders = orders;
     this.registry = registry;
     this.window = Math.max(50, Math.max(settings.concurrency() * 4, settings.ratePerSecond() * 2));
+    this.handlers = settings.concurrency() * 4;
   }
 
   @Override
@@ -189,9 +193,13 @@ public final class ErpPoster extends VerticleBase {
     });
   }
 
-  /** Starts records while fewer than {@code erp.concurrency} are being handled. */
+  /**
+   * Starts records while fewer than {@code 4 x erp.concurrency} are being handled: only the ERP
+   * call itself (with its wait for the rate) takes one of the {@code erp.concurrency} ERP slots, so
+   * the status look-up before it and the outcome's Kafka write after it do not cost the ERP's pace.
+   */
   private void pump() {
-    while (active < settings.concurrency() && !queue.isEmpty() && !stopped) {
+    while (active < handlers && !queue.isEmpty() && !stopped) {
       KafkaConsumerRecord<String, byte[]> record = queue.poll();
       long gen = generation;
       active++;
@@ -268,8 +276,7 @@ public final class ErpPoster extends VerticleBase {
     if (stopped) {
       return Future.failedFuture("stopping");
     }
-    return after(rate.reserve())
-        .compose(v -> callErp(event, body))
+    return withErpSlot(() -> after(rate.reserve()).compose(v -> callErp(event, body)))
         .transform(ar -> {
           if (ar.succeeded()) {
             return onAnswer(event, body, failures, ar.result());
@@ -292,6 +299,37 @@ public final class ErpPoster extends VerticleBase {
           }
           return after(backoff.delayMs(failures)).compose(v -> attempt(event, body, failures + 1, error));
         });
+  }
+
+  /** Runs {@code call} in one of the {@code erp.concurrency} slots, waiting for one if all are taken. */
+  private <T> Future<T> withErpSlot(java.util.function.Supplier<Future<T>> call) {
+    Future<Void> slot;
+    if (erpCalls < settings.concurrency()) {
+      erpCalls++;
+      slot = Future.succeededFuture();
+    } else {
+      Promise<Void> wait = Promise.promise();
+      waitingForCall.add(wait);
+      slot = wait.future();
+    }
+    return slot.compose(v -> {
+      Future<T> done;
+      try {
+        done = call.get();
+      } catch (RuntimeException e) {
+        done = Future.failedFuture(e);
+      }
+      return done.onComplete(ar -> releaseErpSlot());
+    });
+  }
+
+  private void releaseErpSlot() {
+    Promise<Void> next = waitingForCall.poll();
+    if (next != null) {
+      next.complete(); // the slot passes to the next waiting call
+    } else {
+      erpCalls--;
+    }
   }
 
   private Future<ErpClient.Outcome> callErp(EventEnvelope<OrderAccepted> event, JsonObject body) {

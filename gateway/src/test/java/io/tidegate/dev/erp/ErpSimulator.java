@@ -94,6 +94,9 @@ public final class ErpSimulator extends VerticleBase {
     return vertx.deployVerticle(simulator).map(id -> simulator);
   }
 
+  private final java.util.concurrent.atomic.AtomicInteger postsInFlight = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger maxPostsInFlight = new java.util.concurrent.atomic.AtomicInteger();
+
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
@@ -101,7 +104,8 @@ public final class ErpSimulator extends VerticleBase {
     router.post("/orders").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
         .handler(this::postOrder);
     router.get("/orders/:orderId").handler(this::getOrder);
-    router.get("/sim/stats").handler(ctx -> json(ctx.response(), 200, ledger.stats().toBuffer()));
+    router.get("/sim/stats").handler(ctx -> json(ctx.response(), 200, ledger.stats()
+        .put("postsInFlight", postsInFlight.get()).put("maxPostsInFlight", maxPostsInFlight.get()).toBuffer()));
     router.get("/sim/orders").handler(ctx -> json(ctx.response(), 200, ledger.list().toBuffer()));
     router.get("/sim/config").handler(ctx -> json(ctx.response(), 200, options.toJson().toBuffer()));
     router.put("/sim/config").handler(BodyHandler.create(false).setBodyLimit(16 * 1024))
@@ -144,6 +148,16 @@ public final class ErpSimulator extends VerticleBase {
   }
 
   private void postOrder(RoutingContext ctx) {
+    // Concurrency as the ERP sees it: from the request's arrival to its answer (or the close).
+    maxPostsInFlight.accumulateAndGet(postsInFlight.incrementAndGet(), Math::max);
+    java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Runnable done = () -> {
+      if (counted.getAndSet(false)) {
+        postsInFlight.decrementAndGet();
+      }
+    };
+    ctx.response().endHandler(v -> done.run());
+    ctx.response().closeHandler(v -> done.run());
     String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
     ledger.countPost(key);
     ErpSimulatorOptions o = options;
