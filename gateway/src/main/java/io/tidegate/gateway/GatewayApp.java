@@ -348,7 +348,10 @@ public final class GatewayApp {
     if (!synchronousCommit) {
       connect.addProperty("synchronous_commit", "off");
     }
-    PoolOptions pool = new PoolOptions().setMaxSize(pg.poolSize()).setMaxWaitQueueSize(pg.maxWaitQueue())
+    // Named, so that each pool has its own vertx_pool_* series (pool_name tidegate-durable or
+    // tidegate-relaxed); with the default name the second pool's meters were dropped as duplicates.
+    PoolOptions pool = new PoolOptions().setName(synchronousCommit ? "tidegate-durable" : "tidegate-relaxed")
+        .setMaxSize(pg.poolSize()).setMaxWaitQueueSize(pg.maxWaitQueue())
         .setConnectionTimeout(pg.connectTimeoutMs()).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
     // TCP_NODELAY stated explicitly: without these transport options the pool's connections ran with
     // Nagle's algorithm, and every query waited for the server's delayed ACK (measured: 2.8 ms per
