@@ -167,22 +167,13 @@ class OrderFaultsTest {
     KafkaStatusSink sink = KafkaStatusSink.create(erpVertx, TestStack.get().kafka().bootstrapServers());
     ErpSimulator erp = ErpSimulator.start(erpVertx, ErpSimulatorOptions.defaults().withPort(0).withLatencyMs(5)
         .withJitterMs(0).withRatePerSecond(1000).withProgressionStepMs(0), sink).await();
-    Map<String, String> env = isolated();
-    env.put("TIDEGATE_ERP_BASE_URL", "http://127.0.0.1:" + erp.actualPort());
-    env.put("TIDEGATE_ERP_RATE_PER_SECOND", "10");
-    env.put("TIDEGATE_ERP_CONCURRENCY", "2");
+    Map<String, String> env = postingTo(erp, 10, 2);
     GatewayApp first = GatewayApp.start(TestStack.get().config(env)).await();
     GatewayApp second = null;
     try {
       Http http = new Http(first.port());
       String sku = stockedSku(http, "DRAIN");
-      List<String> ids = new ArrayList<>();
-      for (int i = 0; i < 30; i++) {
-        Http.Answer a = http.post("/v1/orders", "application/json", OrdersTest.body(null, "C-9", sku, 1).encode(),
-            "X-Api-Key", MARKETPLACE, "Idempotency-Key", UUID.randomUUID().toString());
-        assertEquals(202, a.status(), a.body());
-        ids.add(a.json().getString("orderId"));
-      }
+      List<String> ids = placeOrders(http, sku, "C-9", 30);
       Http sim = new Http(erp.actualPort());
       Eventually.await(Duration.ofSeconds(30), "the drain has started", () -> ours(sim, ids).size(), n -> n >= 3);
       // The instance dies: Vert.x goes down without the gateway's graceful stop (no drain, no flush).
@@ -219,21 +210,12 @@ class OrderFaultsTest {
     // Slow answers and no rate limit to speak of: only erp.concurrency bounds the calls in flight.
     ErpSimulator erp = ErpSimulator.start(erpVertx, ErpSimulatorOptions.defaults().withPort(0).withLatencyMs(150)
         .withJitterMs(0).withRatePerSecond(1000).withProgressionStepMs(0), sink).await();
-    Map<String, String> env = isolated();
-    env.put("TIDEGATE_ERP_BASE_URL", "http://127.0.0.1:" + erp.actualPort());
-    env.put("TIDEGATE_ERP_RATE_PER_SECOND", "1000");
-    env.put("TIDEGATE_ERP_CONCURRENCY", "3");
+    Map<String, String> env = postingTo(erp, 1000, 3);
     GatewayApp app = GatewayApp.start(TestStack.get().config(env)).await();
     try {
       Http http = new Http(app.port());
       String sku = stockedSku(http, "SLOW");
-      List<String> ids = new ArrayList<>();
-      for (int i = 0; i < 24; i++) {
-        Http.Answer a = http.post("/v1/orders", "application/json", OrdersTest.body(null, "C-9", sku, 1).encode(),
-            "X-Api-Key", MARKETPLACE, "Idempotency-Key", UUID.randomUUID().toString());
-        assertEquals(202, a.status(), a.body());
-        ids.add(a.json().getString("orderId"));
-      }
+      List<String> ids = placeOrders(http, sku, "C-9", 24);
       Http sim = new Http(erp.actualPort());
       Eventually.await(Duration.ofSeconds(120), "every order in the ERP", () -> ours(sim, ids).size(),
           n -> n == ids.size());
@@ -253,10 +235,7 @@ class OrderFaultsTest {
     // down (503) while the orders arrive, so that they all reach it at once when it comes back.
     ErpSimulator erp = ErpSimulator.start(erpVertx, ErpSimulatorOptions.defaults().withPort(0).withLatencyMs(2)
         .withJitterMs(0).withRatePerSecond(5).withProgressionStepMs(0).withDown(true), sink).await();
-    Map<String, String> env = isolated();
-    env.put("TIDEGATE_ERP_BASE_URL", "http://127.0.0.1:" + erp.actualPort());
-    env.put("TIDEGATE_ERP_RATE_PER_SECOND", "100");
-    env.put("TIDEGATE_ERP_CONCURRENCY", "8");
+    Map<String, String> env = postingTo(erp, 100, 8);
     env.put("TIDEGATE_ERP_MAX_ATTEMPTS", "2");
     env.put("TIDEGATE_ERP_BACKOFF_MAX_MS", "300");
     env.put("TIDEGATE_ERP_BREAKER_RESET_MS", "300");
@@ -264,13 +243,7 @@ class OrderFaultsTest {
     try {
       Http http = new Http(app.port());
       String sku = stockedSku(http, "STORM");
-      List<String> ids = new ArrayList<>();
-      for (int i = 0; i < 20; i++) {
-        Http.Answer a = http.post("/v1/orders", "application/json", OrdersTest.body(null, "C-7", sku, 1).encode(),
-            "X-Api-Key", MARKETPLACE, "Idempotency-Key", UUID.randomUUID().toString());
-        assertEquals(202, a.status(), a.body());
-        ids.add(a.json().getString("orderId"));
-      }
+      List<String> ids = placeOrders(http, sku, "C-7", 20);
       Http sim = new Http(erp.actualPort());
       // The ERP was down while the orders came in; now it is back and they all want in at once.
       Http.Answer up = sim.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + erp.actualPort()
@@ -291,6 +264,27 @@ class OrderFaultsTest {
       app.stop().await();
       erpVertx.close().await();
     }
+  }
+
+  /** {@link #isolated()}, posting to {@code erp} at {@code rate} per second, {@code concurrency} in flight. */
+  private static Map<String, String> postingTo(ErpSimulator erp, int rate, int concurrency) {
+    Map<String, String> env = isolated();
+    env.put("TIDEGATE_ERP_BASE_URL", "http://127.0.0.1:" + erp.actualPort());
+    env.put("TIDEGATE_ERP_RATE_PER_SECOND", Integer.toString(rate));
+    env.put("TIDEGATE_ERP_CONCURRENCY", Integer.toString(concurrency));
+    return env;
+  }
+
+  /** {@code count} orders of one unit of {@code sku} by the marketplace, each answered 202; their ids. */
+  private static List<String> placeOrders(Http http, String sku, String customer, int count) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Http.Answer a = http.post("/v1/orders", "application/json", OrdersTest.body(null, customer, sku, 1).encode(),
+          "X-Api-Key", MARKETPLACE, "Idempotency-Key", UUID.randomUUID().toString());
+      assertEquals(202, a.status(), a.body());
+      ids.add(a.json().getString("orderId"));
+    }
+    return ids;
   }
 
   /** Environment for a gateway of its own: fresh consumer groups, no throttles in the way. */
