@@ -199,7 +199,7 @@ public final class ConfigLoader {
             orders.integer("inFlightLeaseSeconds"), orders.integer("reservationExpiryMinutes"),
             orders.string("statusGroup"), orders.integer("stuckUnsubmittedMinutes"),
             orders.integer("stuckUnbookedMinutes")),
-        new ErpSettings(erp.string("baseUrl"), erp.integer("ratePerSecond"), erp.integer("concurrency"),
+        new ErpSettings(erp.string("baseUrl"), erp.integer("ratePerSecond"), erp.integer("burst"), erp.integer("concurrency"),
             erp.integer("timeoutMs"), erp.integer("maxAttempts"), erp.integer("backoffInitialMs"),
             erp.integer("backoffMaxMs"), erp.integer("breakerFailures"), erp.integer("breakerResetMs"),
             erp.string("posterGroup")),

@@ -4,7 +4,9 @@ package io.tidegate.config;
  * The ERP's HTTP API and how orders are drained into it.
  *
  * @param baseUrl              where {@code POST /orders} lives
- * @param ratePerSecond        orders posted per second at most, per gateway process
+ * @param ratePerSecond        orders posted per second at most, per gateway process (sustained)
+ * @param burst                calls that may go at once when the pace fell behind (a token bucket of this
+ *                             size refilled at {@code ratePerSecond}); 1 = strictly evenly spaced
  * @param concurrency          ERP calls in flight at most, per gateway process
  * @param timeoutMs            one ERP call not answered within this counts as failed (and is retried)
  * @param maxAttempts          attempts for 5xx/time-outs before the order is dead-lettered
@@ -14,7 +16,7 @@ package io.tidegate.config;
  * @param breakerResetMs       an open breaker lets one probe through after this
  * @param posterGroup          Kafka consumer group of the poster (one per deployment, not per process)
  */
-public record ErpSettings(String baseUrl, int ratePerSecond, int concurrency, int timeoutMs, int maxAttempts,
+public record ErpSettings(String baseUrl, int ratePerSecond, int burst, int concurrency, int timeoutMs, int maxAttempts,
                           int backoffInitialMs, int backoffMaxMs, int breakerFailures, int breakerResetMs,
                           String posterGroup) {
 
@@ -23,6 +25,7 @@ public record ErpSettings(String baseUrl, int ratePerSecond, int concurrency, in
       throw ConfigException.invalid("erp.baseUrl", Secrets.maskUrl(baseUrl), "an http(s) URL such as http://127.0.0.1:8090");
     }
     Check.range("erp.ratePerSecond", ratePerSecond, 1, 100_000);
+    Check.range("erp.burst", burst, 1, 100_000);
     Check.range("erp.concurrency", concurrency, 1, 1024);
     Check.range("erp.timeoutMs", timeoutMs, 100, 300_000);
     Check.range("erp.maxAttempts", maxAttempts, 1, 100);
@@ -36,7 +39,8 @@ public record ErpSettings(String baseUrl, int ratePerSecond, int concurrency, in
   /** As the record's, with credentials in {@code baseUrl} (user info, query) masked. */
   @Override
   public String toString() {
-    return "ErpSettings[baseUrl=" + Secrets.maskUrl(baseUrl) + ", ratePerSecond=" + ratePerSecond + ", concurrency="
+    return "ErpSettings[baseUrl=" + Secrets.maskUrl(baseUrl) + ", ratePerSecond=" + ratePerSecond + ", burst=" + burst
+        + ", concurrency="
         + concurrency + ", timeoutMs=" + timeoutMs + ", maxAttempts=" + maxAttempts + ", backoffInitialMs="
         + backoffInitialMs + ", backoffMaxMs=" + backoffMaxMs + ", breakerFailures=" + breakerFailures
         + ", breakerResetMs=" + breakerResetMs + ", posterGroup=" + posterGroup + "]";

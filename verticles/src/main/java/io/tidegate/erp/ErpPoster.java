@@ -105,7 +105,7 @@ public final class ErpPoster extends VerticleBase {
   @Override
   public Future<?> start() {
     client = new ErpClient(vertx, settings);
-    rate = new RateGate(settings.ratePerSecond(), System::nanoTime);
+    rate = new RateGate(settings.ratePerSecond(), settings.burst(), System::nanoTime);
     backoff = new Backoff(settings.backoffInitialMs(), settings.backoffMaxMs(), () -> ThreadLocalRandom.current().nextDouble());
     breaker = CircuitBreaker.create("erp", vertx, new CircuitBreakerOptions()
         .setMaxFailures(settings.breakerFailures())
@@ -120,7 +120,10 @@ public final class ErpPoster extends VerticleBase {
         .publishPercentileHistogram().register(registry);
     submitAging = io.tidegate.orders.OrderAging.timer(registry, "submitted");
     connect();
-    commitTimer = vertx.setPeriodic(500, id -> commitNow());
+    commitTimer = vertx.setPeriodic(500, id -> {
+      commitNow();
+      fill(); // commits free room for more uncommitted records
+    });
     return Future.succeededFuture();
   }
 
@@ -164,11 +167,15 @@ public final class ErpPoster extends VerticleBase {
   }
 
   /**
-   * Keeps up to {@code window} records uncommitted in hand: polls whenever there is room, so the
-   * workers never wait for the slowest record of a batch (the drain keeps the configured rate).
+   * Keeps up to {@code window} records waiting or being handled: polls whenever there is room, so
+   * the workers never wait for the slowest record of a batch (the drain keeps the configured rate).
+   * Finished records count no more, even while an earlier, slower record of their partition keeps
+   * them uncommitted: counting those stopped the polls behind every slow ERP answer (measured: the
+   * ERP slots emptied to 1 of 8 between polls). Uncommitted records are still bounded, at
+   * {@code 10 x window}, so that a record stuck for long (an ERP outage) cannot grow them without end.
    */
   private void fill() {
-    if (stopped || polling || offsets.size() >= window) {
+    if (stopped || polling || queue.size() + active >= window || offsets.size() >= 10 * window) {
       return;
     }
     polling = true;
