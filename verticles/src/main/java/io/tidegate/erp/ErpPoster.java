@@ -170,9 +170,9 @@ public final class ErpPoster extends VerticleBase {
    * Keeps up to {@code window} records waiting or being handled: polls whenever there is room, so
    * the workers never wait for the slowest record of a batch (the drain keeps the configured rate).
    * Finished records count no more, even while an earlier, slower record of their partition keeps
-   * them uncommitted: counting those stopped the polls behind every slow ERP answer (measured: the
-   * ERP slots emptied to 1 of 8 between polls). Uncommitted records are still bounded, at
-   * {@code 10 x window}, so that a record stuck for long (an ERP outage) cannot grow them without end.
+   * them uncommitted, so one slow ERP answer does not stop the polls. Uncommitted records are still
+   * bounded, at {@code 10 x window}, so that a record stuck for long (an ERP outage) cannot grow
+   * them without end.
    */
   private void fill() {
     if (stopped || polling || queue.size() + active >= window || offsets.size() >= 10 * window) {
