@@ -266,12 +266,13 @@ class OrderFaultsTest {
     }
   }
 
-  /** {@link #isolated()}, posting to {@code erp} at {@code rate} per second, {@code concurrency} in flight. */
+  /** {@link #isolated()}, posting to {@code erp} at {@code rate} per second (no burst), {@code concurrency} in flight. */
   private static Map<String, String> postingTo(ErpSimulator erp, int rate, int concurrency) {
     Map<String, String> env = isolated();
     env.put("TIDEGATE_ERP_BASE_URL", "http://127.0.0.1:" + erp.actualPort());
     env.put("TIDEGATE_ERP_RATE_PER_SECOND", Integer.toString(rate));
     env.put("TIDEGATE_ERP_CONCURRENCY", Integer.toString(concurrency));
+    env.put("TIDEGATE_ERP_BURST", "1"); // evenly spaced: these tests count on the pace, not on catching up
     return env;
   }
 

@@ -87,6 +87,8 @@ public final class ErpPoster extends VerticleBase {
   private int erpCalls;
   private final java.util.ArrayDeque<Promise<Void>> waitingForCall = new java.util.ArrayDeque<>();
   private boolean polling;
+  /** The current consumer has subscribed; false while a restart waits to reconnect. */
+  private boolean subscribed;
   private long generation;
   private long commitTimer = -1;
 
@@ -151,8 +153,10 @@ public final class ErpPoster extends VerticleBase {
       return;
     }
     generation++;
+    subscribed = false;
     queue.clear();
     offsets.clear();
+    long gen = generation;
     consumer = KafkaConsumer.create(vertx, KafkaClients.groupConsumer(kafka, "erp-poster", settings.posterGroup(),
         window));
     consumer.exceptionHandler(e -> LOG.warn("ERP poster consumer: {}", e.toString()));
@@ -162,7 +166,12 @@ public final class ErpPoster extends VerticleBase {
       offsets.forget(revoked);
     });
     consumer.subscribe(Topics.ORDERS_ACCEPTED)
-        .onSuccess(v -> fill())
+        .onSuccess(v -> {
+          if (gen == generation) {
+            subscribed = true;
+            fill();
+          }
+        })
         .onFailure(e -> vertx.setTimer(RESTART_MS, id -> connect()));
   }
 
@@ -175,7 +184,7 @@ public final class ErpPoster extends VerticleBase {
    * them without end.
    */
   private void fill() {
-    if (stopped || polling || queue.size() + active >= window || offsets.size() >= 10 * window) {
+    if (stopped || !subscribed || polling || queue.size() + active >= window || offsets.size() >= 10 * window) {
       return;
     }
     polling = true;
@@ -246,6 +255,7 @@ public final class ErpPoster extends VerticleBase {
     LOG.warn("ERP poster outcome not recorded ({}); resuming from the last commit in {} ms", cause.toString(),
         RESTART_MS);
     generation++;
+    subscribed = false;
     queue.clear();
     offsets.clear();
     consumer.close();

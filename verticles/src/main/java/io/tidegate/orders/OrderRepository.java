@@ -67,6 +67,14 @@ public final class OrderRepository {
    * Intake's one round trip after the Kafka ack: the idempotency key completed with the 202 to
    * replay, the order row and its ACCEPTED entry (the projector writes the same rows from Kafka;
    * whichever comes second does nothing).
+   *
+   * <p>The rows are taken in the projector's order, order row first, then history: PostgreSQL runs
+   * a data-modifying WITH that the main statement does not read <em>after</em> it, so when the
+   * history insert was the main statement and the order insert an unread WITH, intake wrote the
+   * history row first and the projector (order row first, several orders per transaction) could
+   * deadlock with it (seen in test logs: {@code deadlock detected (40P01)}, leaving the key
+   * IN_FLIGHT, so the client's replay got 409 instead of its 202). Reading {@code o} here makes it
+   * run first; the key, read by no one, is completed last.
    */
   static final String RECORD_INTAKE = """
       WITH k AS (
@@ -75,9 +83,10 @@ public final class OrderRepository {
       o AS (
         INSERT INTO orders (order_id, channel, external_id, customer_id, status, status_rank, body, created_at, updated_at)
         VALUES ($1, $2, $3, $4, 'ACCEPTED', 0, $5, $6, $6)
-        ON CONFLICT (order_id) DO NOTHING)
+        ON CONFLICT (order_id) DO NOTHING
+        RETURNING order_id)
       INSERT INTO order_status_history (order_id, status, rank, at, detail, event_id)
-      VALUES ($1, 'ACCEPTED', 0, $6, NULL, $9)
+      SELECT $1, 'ACCEPTED', 0, $6::timestamptz, NULL, $9::uuid FROM (SELECT count(*) FROM o) AS order_row_first
       ON CONFLICT (order_id, event_id) DO NOTHING""";
 
   private final Pool pool;
