@@ -47,7 +47,7 @@ class GroupedStatementTest {
         .connectingTo(new PgConnectOptions().setHost(pg.host()).setPort(pg.port()).setDatabase(pg.database())
             .setUser(pg.user()).setPassword(pg.password()))
         .using(vertx).build();
-    pool.query("CREATE TABLE " + TABLE + " (id text PRIMARY KEY, n int NOT NULL CHECK (n >= 0))").execute().await();
+    pool.query("CREATE TABLE " + TABLE + " (id text PRIMARY KEY, n int NOT NULL CHECK (n >= 0), note text)").execute().await();
   }
 
   @AfterEach
@@ -84,6 +84,49 @@ class GroupedStatementTest {
     long transactions = transactions();
     // One at a time would be 200 transactions; batches of up to 16 need at least 13.
     assertTrue(transactions >= 13 && transactions < 100, "200 inserts took " + transactions + " transactions");
+  }
+
+  @Test
+  void asColumnsRunsEachBatchAsOneStatementWithOneArrayPerColumn() throws Exception {
+    GroupedStatement insert = GroupedStatement.asColumns(pool, "INSERT INTO " + TABLE + " (id, n, note)"
+        + " SELECT * FROM unnest($1::text[], $2::int[], $3::text[])", 64, 1, 1000,
+        String.class, Integer.class, String.class);
+    List<Integer> rowCounts = onEventLoop(ctx -> {
+      List<Future<Integer>> all = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        Context request = ((io.vertx.core.internal.ContextInternal) ctx).duplicate();
+        int n = i;
+        all.add(Future.<Integer>future(p -> request.runOnContext(v -> insert.execute(
+                Tuple.of("k" + n, n, n % 3 == 0 ? null : "note " + n))
+            .map(RowSet::rowCount)
+            .onComplete(ar -> {
+              if (Vertx.currentContext() != request) {
+                p.fail("result delivered on another context");
+              } else {
+                p.handle(ar);
+              }
+            }))));
+      }
+      return Future.all(all).map(f -> f.<Integer>list());
+    });
+    assertEquals(200L, count());
+    assertEquals(67L, pool.query("SELECT count(*) FROM " + TABLE + " WHERE note IS NULL").execute().await()
+        .iterator().next().getLong(0), "null arguments are stored as NULL");
+    assertEquals(1L, pool.query("SELECT count(*) FROM " + TABLE + " WHERE id = 'k7' AND n = 7 AND note = 'note 7'")
+        .execute().await().iterator().next().getLong(0), "each caller's values stay in one row");
+    long transactions = transactions();
+    assertTrue(transactions >= 4 && transactions < 100, "200 inserts took " + transactions + " transactions");
+    // every caller is told how many rows its batch's one statement inserted: the batch sizes add up
+    int statements = 0;
+    int rows = 0;
+    for (int i = 0; i < rowCounts.size(); i += rowCounts.get(i)) {
+      statements++;
+      rows += rowCounts.get(i);
+    }
+    assertEquals(200, rows);
+    assertEquals(transactions, statements);
+    // off an event loop (no lane to group on) a call runs alone, with arrays of one
+    assertEquals(1, insert.execute(Tuple.of("alone", 1, null)).await().rowCount());
   }
 
   @Test

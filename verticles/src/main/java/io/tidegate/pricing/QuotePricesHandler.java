@@ -5,6 +5,7 @@ import io.tidegate.http.ApiFailure;
 import io.tidegate.http.ApiKeyAuth;
 import io.tidegate.http.Responses;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -55,10 +56,11 @@ public final class QuotePricesHandler implements Handler<RoutingContext> {
       JsonObject body = new JsonObject().put("quoteId", quoteId).put("validUntil", validUntil.toString())
           .mergeIn(quoter.price(new Quoter.Context(channel, customerId,
               customerId == null ? null : settings.customerGroups().get(customerId), currency, at), lines));
-      quotes.insert(quoteId, channel, customerId, body, now, validUntil)
+      Buffer json = body.toBuffer();
+      quotes.insert(quoteId, channel, customerId, json.toString(), now, validUntil)
           .onSuccess(v -> {
             rc.response().putHeader("Location", "/v1/prices/quotes/" + quoteId);
-            Responses.json(rc, 201, body.toBuffer());
+            Responses.json(rc, 201, json);
           })
           .onFailure(rc::fail);
     }

@@ -16,15 +16,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stored quotes ({@code quotes}, migration V2): a quote is kept as it was answered, scoped to the
- * channel that asked, and readable until {@code valid_until}. Concurrent inserts share round trips
- * and commits ({@link GroupedStatement}). Any database failure (down, pool wait
+ * channel that asked, and readable until {@code valid_until}. Concurrent inserts on one event loop
+ * go to the database as one multi-row statement and one commit ({@link GroupedStatement#asColumns}),
+ * at most one such statement per event loop at a time, so that a busy gateway makes big batches
+ * rather than many small commits. Any database failure (down, pool wait
  * queue full, connect time-out) becomes {@link ApiFailure.DependencyUnavailable}: a fast 503 with
  * {@code Retry-After}.
  */
 public final class QuoteRepository {
 
+  /**
+   * All quotes of a batch in one statement, one array per column. The body arrives as the JSON text
+   * the client was sent (encoded once) and PostgreSQL parses it into {@code jsonb}.
+   */
   static final String INSERT = "INSERT INTO quotes (quote_id, channel, customer_id, body, created_at, valid_until)"
-      + " VALUES ($1, $2, $3, $4, $5, $6)";
+      + " SELECT q, ch, cu, b::jsonb, c, v"
+      + " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[])"
+      + " AS t (q, ch, cu, b, c, v)";
   static final String FIND = "SELECT body FROM quotes WHERE quote_id = $1 AND channel = $2 AND valid_until > now()";
   private static final long RETRY_AFTER_SECONDS = 2;
   private static final Logger LOG = LoggerFactory.getLogger(QuoteRepository.class);
@@ -34,10 +42,12 @@ public final class QuoteRepository {
 
   public QuoteRepository(Pool pool) {
     this.pool = pool;
-    this.insert = new GroupedStatement(pool, INSERT);
+    this.insert = GroupedStatement.asColumns(pool, INSERT, 256, 1, 512, String.class, String.class, String.class,
+        String.class, OffsetDateTime.class, OffsetDateTime.class);
   }
 
-  public Future<Void> insert(String quoteId, String channel, String customerId, JsonObject body, Instant createdAt,
+  /** Stores a quote; {@code body} is its JSON text, as answered. */
+  public Future<Void> insert(String quoteId, String channel, String customerId, String body, Instant createdAt,
                              Instant validUntil) {
     return insert.execute(Tuple.of(quoteId, channel, customerId, body, utc(createdAt), utc(validUntil)))
         .<Void>mapEmpty()

@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.lang.reflect.Array;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,13 @@ import java.util.concurrent.ConcurrentMap;
  * context ({@code ContextInternal.unwrap}, Vert.x's internal API: the public one has no such key),
  * and each caller's result is delivered on the caller's own duplicate, as with
  * {@link Pool#preparedQuery}.
+ *
+ * <p>A batch goes to the database in one of two shapes. By default as a pipelined batch of the
+ * statement, one execution per caller, each caller getting its own execution's rows. Made with
+ * {@link #asColumns}, the whole batch is <em>one</em> execution: the callers' arguments are turned
+ * into one array per column (the statement reads them with {@code unnest}), which costs the
+ * database one parse, one plan and one executor start per batch instead of per caller. Every
+ * caller then gets the same (whole batch's) result; use it for inserts whose callers need no rows.
  */
 public final class GroupedStatement {
 
@@ -50,9 +58,15 @@ public final class GroupedStatement {
   private final int maxBatch;
   private final int maxInFlight;
   private final int maxWaiting;
+  private final Class<?>[] columns;
   private final ConcurrentMap<Context, Lane> lanes = new ConcurrentHashMap<>();
 
   public GroupedStatement(Pool pool, String sql, int maxBatch, int maxInFlight, int maxWaiting) {
+    this(pool, sql, maxBatch, maxInFlight, maxWaiting, null);
+  }
+
+  private GroupedStatement(Pool pool, String sql, int maxBatch, int maxInFlight, int maxWaiting,
+                           Class<?>[] columns) {
     if (maxBatch < 1 || maxInFlight < 1 || maxWaiting < 0) {
       throw new IllegalArgumentException("maxBatch and maxInFlight must be >= 1, maxWaiting >= 0");
     }
@@ -61,6 +75,22 @@ public final class GroupedStatement {
     this.maxBatch = maxBatch;
     this.maxInFlight = maxInFlight;
     this.maxWaiting = maxWaiting;
+    this.columns = columns;
+  }
+
+  /**
+   * A statement run once per batch with one array parameter per column: {@code $n} is an array of
+   * the n-th argument of every caller, of type {@code columns[n-1]} (e.g. {@code String.class} for
+   * a {@code text[]}, {@code OffsetDateTime.class} for a {@code timestamptz[]}). For example
+   * {@code INSERT INTO t (a, b) SELECT * FROM unnest($1::text[], $2::int[])}. Callers pass one
+   * value per column, as they would to the one-row statement.
+   */
+  public static GroupedStatement asColumns(Pool pool, String sql, int maxBatch, int maxInFlight, int maxWaiting,
+                                           Class<?>... columns) {
+    if (columns.length == 0) {
+      throw new IllegalArgumentException("at least one column");
+    }
+    return new GroupedStatement(pool, sql, maxBatch, maxInFlight, maxWaiting, columns.clone());
   }
 
   /** Defaults for a gateway instance: batches of up to 64, two in flight per event loop, 512 waiting. */
@@ -72,9 +102,33 @@ public final class GroupedStatement {
   public Future<RowSet<Row>> execute(Tuple args) {
     Context current = Vertx.currentContext();
     if (!(current instanceof ContextInternal caller) || !current.isEventLoopContext()) {
-      return pool.preparedQuery(sql).execute(args); // no event loop to group on
+      return run(List.of(new Waiting(args, null))); // no event loop to group on
     }
     return lanes.computeIfAbsent(caller.unwrap(), c -> new Lane(c)).submit(args, caller);
+  }
+
+  private Future<RowSet<Row>> run(List<Waiting> batch) {
+    if (columns != null) {
+      return pool.preparedQuery(sql).execute(asArrays(batch));
+    }
+    if (batch.size() == 1) {
+      return pool.preparedQuery(sql).execute(batch.get(0).args());
+    }
+    List<Tuple> args = new ArrayList<>(batch.size());
+    batch.forEach(w -> args.add(w.args()));
+    return pool.preparedQuery(sql).executeBatch(args);
+  }
+
+  private Tuple asArrays(List<Waiting> batch) {
+    Tuple arrays = Tuple.tuple();
+    for (int c = 0; c < columns.length; c++) {
+      Object[] column = (Object[]) Array.newInstance(columns[c], batch.size());
+      for (int i = 0; i < batch.size(); i++) {
+        column[i] = batch.get(i).args().getValue(c);
+      }
+      arrays.addValue(column);
+    }
+    return arrays;
   }
 
   private record Waiting(Tuple args, Promise<RowSet<Row>> result) {
@@ -108,21 +162,15 @@ public final class GroupedStatement {
         batch.add(waiting.poll());
       }
       inFlight++;
-      Future<RowSet<Row>> sent;
-      if (batch.size() == 1) {
-        sent = pool.preparedQuery(sql).execute(batch.get(0).args());
-      } else {
-        List<Tuple> args = new ArrayList<>(batch.size());
-        batch.forEach(w -> args.add(w.args()));
-        sent = pool.preparedQuery(sql).executeBatch(args);
-      }
-      sent.onComplete(done -> {
+      run(batch).onComplete(done -> {
         inFlight--;
         if (done.succeeded()) {
           RowSet<Row> rows = done.result();
           for (Waiting w : batch) {
             w.result().complete(rows);
-            rows = rows == null ? null : rows.next();
+            if (columns == null) {
+              rows = rows == null ? null : rows.next();
+            }
           }
         } else {
           batch.forEach(w -> w.result().fail(done.cause()));

@@ -40,7 +40,7 @@ class QuoteRepositoryTest {
         .using(vertx).build();
     QuoteRepository quotes = new QuoteRepository(pool);
     Instant now = Instant.now();
-    assertUnavailable(quotes.insert("q-1", "webshop", null, new JsonObject(), now, now.plusSeconds(60)));
+    assertUnavailable(quotes.insert("q-1", "webshop", null, "{}", now, now.plusSeconds(60)));
     assertUnavailable(quotes.find("q-1", "webshop"));
   }
 
