@@ -12,6 +12,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +43,8 @@ public final class CompactedFeedVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CompactedFeedVerticle.class);
   private static final long RETRY_CONNECT_MS = 2000;
   private static final long CLOSE_TIMEOUT_MS = 5000;
+  /** Longest run of record applications in one event-loop task. */
+  static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private final String topic;
   private final KafkaSettings kafka;
@@ -94,13 +97,13 @@ public final class CompactedFeedVerticle extends VerticleBase {
         .register(registry);
     consumer = KafkaConsumer.create(vertx, KafkaClients.readModelConsumer(kafka, topic));
     consumer.exceptionHandler(e -> LOG.warn("{} consumer: {}", topic, e.toString()));
-    // One event-loop task per poll, not per record: replaying a million records at start-up is
-    // dominated by per-record dispatch otherwise. The record handler must be set for the stream to flow.
-    consumer.batchHandler(batch -> {
-      for (int i = 0; i < batch.size(); i++) {
-        onRecord(batch.recordAt(i));
-      }
-    });
+    // Records are applied a poll at a time, not one event-loop task per record: replaying a million
+    // records at start-up is dominated by per-record dispatch otherwise. A poll (up to 10,000
+    // records) is applied in slices of at most SLICE_NANOS each, with the consumer paused in
+    // between, so the HTTP requests and database replies sharing this event loop are not held up
+    // for seconds (a cold JVM took 2-6 s per poll of price rules). The record handler must be set
+    // for the stream to flow.
+    consumer.batchHandler(batch -> applyFrom(batch, 0));
     consumer.handler(record -> { });
     connect();
     lagTimer = vertx.setPeriodic(lagCheckIntervalMs, id -> checkLag());
@@ -125,8 +128,13 @@ public final class CompactedFeedVerticle extends VerticleBase {
         });
   }
 
-  /** Assigns all partitions; retries in the background while the broker is unreachable. */
+  /**
+   * Assigns all partitions and seeks to the start; retries in the background while the broker is
+   * unreachable. The stream stays paused until the seek is done: a poll between the assignment and
+   * the seek would deliver records that the seek then delivers again.
+   */
   private void connect() {
+    consumer.pause();
     consumer.partitionsFor(topic)
         .compose(infos -> {
           if (infos.isEmpty()) {
@@ -142,7 +150,10 @@ public final class CompactedFeedVerticle extends VerticleBase {
               ? consumer.seekToBeginning(partitions)
               : seekToTime(System.currentTimeMillis() - lookbackMs));
         })
-        .onSuccess(v -> LOG.info("{} feed assigned {} partition(s)", topic, partitions.size()))
+        .onSuccess(v -> {
+          LOG.info("{} feed assigned {} partition(s)", topic, partitions.size());
+          consumer.resume();
+        })
         .onFailure(e -> {
           if (stopped) {
             return;
@@ -164,6 +175,32 @@ public final class CompactedFeedVerticle extends VerticleBase {
               return consumer.seek(tp, start);
             }))
         .toList())).mapEmpty();
+  }
+
+  /**
+   * Applies the records of a poll from {@code from} on for at most {@link #SLICE_NANOS}; when some
+   * are left, pauses the consumer and continues in a later event-loop task.
+   */
+  private void applyFrom(KafkaConsumerRecords<String, byte[]> batch, int from) {
+    if (stopped) {
+      return;
+    }
+    long deadline = System.nanoTime() + SLICE_NANOS;
+    int i = from;
+    while (i < batch.size()) {
+      onRecord(batch.recordAt(i++));
+      if (i < batch.size() && System.nanoTime() - deadline >= 0) {
+        if (from == 0) {
+          consumer.pause();
+        }
+        int next = i;
+        context.runOnContext(v -> applyFrom(batch, next));
+        return;
+      }
+    }
+    if (from > 0) {
+      consumer.resume();
+    }
   }
 
   private void onRecord(KafkaConsumerRecord<String, byte[]> record) {
