@@ -187,7 +187,7 @@ public final class ConfigLoader {
         new HttpSettings(http.string("host"), http.integer("port"), http.integer("instances"),
             http.integer("bodyLimitBytes"), http.integer("idleTimeoutSeconds"), http.integer("maxHeaderSizeBytes"),
             http.integer("acceptBacklog"), http.integer("maxConnections"), http.integer("requestReadTimeoutSeconds"),
-            new TlsSettings(tls.string("certPath"), tls.string("keyPath"))),
+            http.integer("shutdownDrainSeconds"), new TlsSettings(tls.string("certPath"), tls.string("keyPath"))),
         new KafkaSettings(kafka.string("bootstrapServers"), kafka.string("clientId"),
             kafka.string("readModelGroupPrefix"), kafka.integer("sendTimeoutMs"), kafka.stringMap("properties")),
         new PostgresSettings(pg.string("host"), pg.integer("port"), pg.string("database"), pg.string("user"),

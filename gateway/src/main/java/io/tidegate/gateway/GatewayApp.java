@@ -66,6 +66,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,12 +98,15 @@ public final class GatewayApp {
   private final AuditLog audit = new AuditLog(Clock.systemUTC());
   private ThrottleFileWatcher watcher;
   private BearerTokens bearerTokens;
+  private final int shutdownDrainSeconds;
+  private volatile boolean draining;
   private int port;
   private int adminPort;
 
   private GatewayApp(Vertx vertx, GatewayConfig config, PrometheusMeterRegistry registry) {
     this.vertx = vertx;
     this.registryRef = registry;
+    this.shutdownDrainSeconds = config.http().shutdownDrainSeconds();
     this.reservationFeeds = List.of(feedStatus(config), feedStatus(config), feedStatus(config));
     this.reservations = new SoftReservations(config.orders().reservationExpiryMinutes() * 60_000L,
         System::currentTimeMillis);
@@ -154,7 +158,7 @@ public final class GatewayApp {
               .compose(v -> deployHttp(config, new ApiRoutes.Services(config, inventory, reservations,
                   inventoryFeed, prices, new QuoteRepository(relaxedPool), channelKeys(config), bearerTokens,
                   adminKeys(config), Readiness.create(vertx, admin, pool, inventoryFeed, priceFeed, reservationFeeds,
-                      poster::breakerState, publisher::breakerState),
+                      poster::breakerState, publisher::breakerState, () -> draining),
                   registry, res.openApiYaml(), res.contract(), intake, orders, deadLetterAdmin, orderReport(config),
                   throttles, audit),
                   registry));
@@ -306,10 +310,32 @@ public final class GatewayApp {
   }
 
   /**
-   * Graceful stop: undeploys the verticles (HTTP servers finish in-flight requests first), flushes
-   * and closes the producer, closes the pool, then Vert.x.
+   * Graceful stop: first {@code /health/ready} answers 503 ("shutting down") for
+   * {@code http.shutdownDrainSeconds} while every request is still served, so that load balancers
+   * take this instance out of rotation; then undeploys the verticles (HTTP servers finish in-flight
+   * requests first), flushes and closes the producer, closes the pools, then Vert.x.
    */
   public Future<Void> stop() {
+    draining = true;
+    if (shutdownDrainSeconds == 0) {
+      return close();
+    }
+    LOG.info("shutting down: /health/ready answers 503 for {} s while requests are still served, then the "
+        + "listeners close", shutdownDrainSeconds);
+    // The rest of the stop runs off Vert.x's threads after the drain, as when called from main: a
+    // future bound to an event loop's context would never report the close of that event loop.
+    Promise<Void> stopped = Promise.promise();
+    CompletableFuture.runAsync(() -> close().onComplete(stopped),
+        CompletableFuture.delayedExecutor(shutdownDrainSeconds, TimeUnit.SECONDS));
+    return stopped.future();
+  }
+
+  /** True from the start of {@link #stop}: the readiness probe says so. */
+  public boolean draining() {
+    return draining;
+  }
+
+  private Future<Void> close() {
     if (watcher != null) {
       watcher.stop();
     }

@@ -28,7 +28,8 @@ public final class Main {
       return;
     }
     GatewayApp app = run(config);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(app), "tidegate-shutdown"));
+    int drain = config.http().shutdownDrainSeconds();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(app, drain), "tidegate-shutdown"));
   }
 
   /** Starts the gateway and blocks until it is up; exits the process with a message if it cannot. */
@@ -50,12 +51,12 @@ public final class Main {
     return app[0];
   }
 
-  static void stop(GatewayApp app) {
+  static void stop(GatewayApp app, int drainSeconds) {
     CountDownLatch stopped = new CountDownLatch(1);
     app.stop().onComplete(ar -> stopped.countDown());
     try {
-      if (!stopped.await(30, TimeUnit.SECONDS)) {
-        LOG.warn("shutdown did not finish within 30 s");
+      if (!stopped.await(drainSeconds + 30L, TimeUnit.SECONDS)) {
+        LOG.warn("shutdown did not finish within {} s", drainSeconds + 30);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

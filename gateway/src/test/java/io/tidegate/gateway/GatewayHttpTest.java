@@ -3,6 +3,7 @@ package io.tidegate.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidegate.dev.Eventually;
@@ -57,8 +58,27 @@ class GatewayHttpTest {
       ids.add(((JsonObject) check).getString("id"));
     }
     assertEquals(java.util.Set.of("kafka", "postgres", "inventory-feed", "price-feed", "reservation-feeds", "erp",
-        "kafka-producer"), ids);
+        "kafka-producer", "lifecycle"), ids);
     assertTrue(ready.body().contains("\"breaker\":\"closed\""), ready.body());
+  }
+
+  @Test
+  void onStopReadinessAnswers503WhileRequestsAreStillServedThenTheListenerCloses() throws Exception {
+    GatewayApp stopping = GatewayApp.start(TestStack.get().config(
+        java.util.Map.of("TIDEGATE_HTTP_SHUTDOWN_DRAIN_SECONDS", "5"))).await();
+    Http client = new Http(stopping.port());
+    Eventually.await(Duration.ofSeconds(30), "/health/ready = 200", () -> client.get("/health/ready"),
+        a -> a.status() == 200);
+
+    io.vertx.core.Future<Void> stopped = stopping.stop();
+    Answer ready = client.get("/health/ready");
+    assertEquals(503, ready.status(), ready.body());
+    assertTrue(ready.body().contains("\"reason\":\"shutting down\""), ready.body());
+    assertEquals(200, client.get("/health/live").status(), "requests are still served while draining");
+    assertFalse(stopped.isComplete(), "the listeners close only after the drain period");
+
+    stopped.await();
+    assertThrows(java.net.ConnectException.class, () -> new java.net.Socket("127.0.0.1", stopping.port()).close());
   }
 
   @Test

@@ -89,8 +89,12 @@ class ProductionConfigTest {
     assertTrue(unit.matches("(?s).*\\nUser=tidegate\\n.*"), "a dedicated user");
     Matcher stop = Pattern.compile("(?m)^TimeoutStopSec=(\\d+)$").matcher(unit);
     assertTrue(stop.find(), "TimeoutStopSec= missing");
-    // Main.stop waits up to 30 s for the graceful stop; systemd must not SIGKILL before that.
-    assertTrue(Integer.parseInt(stop.group(1)) > 30, "TimeoutStopSec=" + stop.group(1));
+    // Main.stop waits the drain period plus up to 30 s for the graceful stop; systemd must not
+    // SIGKILL before that.
+    Matcher drain = Pattern.compile("(?m)^  shutdownDrainSeconds: (\\d+)").matcher(production);
+    assertTrue(drain.find(), "production.yaml sets http.shutdownDrainSeconds");
+    assertTrue(Integer.parseInt(stop.group(1)) > Integer.parseInt(drain.group(1)) + 30,
+        "TimeoutStopSec=" + stop.group(1) + " with a drain of " + drain.group(1) + " s");
     assertTrue(unit.contains("SuccessExitStatus=143"), "a JVM stopped by SIGTERM exits 143, which is a clean stop");
   }
 

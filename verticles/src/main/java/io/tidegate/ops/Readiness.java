@@ -1,5 +1,6 @@
 package io.tidegate.ops;
 
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import io.tidegate.kafka.FeedStatus;
 import io.vertx.core.Vertx;
@@ -13,7 +14,8 @@ import io.vertx.sqlclient.Pool;
  * What {@code /health/ready} checks: the broker answers, PostgreSQL answers, the ERP and Kafka-producer
  * circuit breakers (reported, never failing the probe), and the inventory and price read
  * models have caught up with its feed at least once since start (before that, known SKUs would be
- * reported as unknown). Each check has its own time-out so a dead dependency makes the probe say
+ * reported as unknown), and the instance is not shutting down (during the drain period of a
+ * graceful stop it still serves requests but asks load balancers to stop routing to it). Each check has its own time-out so a dead dependency makes the probe say
  * DOWN quickly instead of hanging.
  */
 public final class Readiness {
@@ -25,8 +27,11 @@ public final class Readiness {
 
   public static HealthChecks create(Vertx vertx, KafkaAdminClient admin, Pool pool, FeedStatus inventory,
                                     FeedStatus prices, java.util.List<FeedStatus> reservationFeeds,
-                                    Supplier<String> erpBreaker, Supplier<String> kafkaBreaker) {
+                                    Supplier<String> erpBreaker, Supplier<String> kafkaBreaker,
+                                    BooleanSupplier draining) {
     HealthChecks checks = HealthChecks.create(vertx);
+    checks.register("lifecycle", CHECK_TIMEOUT_MS, promise -> promise.complete(draining.getAsBoolean()
+        ? Status.KO(new JsonObject().put("reason", "shutting down")) : Status.OK()));
     checks.register("kafka", CHECK_TIMEOUT_MS, promise -> admin.describeCluster()
         .onSuccess(c -> promise.complete(Status.OK(new JsonObject().put("brokers", c.getNodes().size()))))
         .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("reason", "broker unreachable")))));

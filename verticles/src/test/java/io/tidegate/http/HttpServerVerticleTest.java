@@ -27,7 +27,7 @@ class HttpServerVerticleTest {
         + "\n-----END PRIVATE KEY-----\n");
     Path cert = Files.writeString(dir.resolve("cert.pem"), "-----BEGIN CERTIFICATE-----\n" + marker
         + "\n-----END CERTIFICATE-----\n");
-    HttpSettings settings = new HttpSettings("127.0.0.1", 0, 1, 262_144, 30, 16_384, 128, 100, 10,
+    HttpSettings settings = new HttpSettings("127.0.0.1", 0, 1, 262_144, 30, 16_384, 128, 100, 10, 0,
         new TlsSettings(cert.toString(), key.toString()));
     Vertx vertx = Vertx.vertx();
     try {
