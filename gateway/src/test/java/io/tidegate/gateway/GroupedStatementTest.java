@@ -59,24 +59,8 @@ class GroupedStatementTest {
   @Test
   void concurrentCallersShareCommitsAndEachGetsItsOwnResult() throws Exception {
     GroupedStatement insert = new GroupedStatement(pool, INSERT, 16, 1, 1000);
-    List<Integer> results = onEventLoop(ctx -> {
-      List<Future<Integer>> all = new ArrayList<>();
-      for (int i = 0; i < 200; i++) {
-        // Each caller continues on its own duplicate context, as an HTTP request does.
-        Context request = ((io.vertx.core.internal.ContextInternal) ctx).duplicate();
-        int n = i;
-        all.add(Future.<Integer>future(p -> request.runOnContext(v -> insert.execute(Tuple.of("k" + n, n))
-            .map(rows -> rows.iterator().next().getInteger(0))
-            .onComplete(ar -> {
-              if (Vertx.currentContext() != request) {
-                p.fail("result delivered on another context");
-              } else {
-                p.handle(ar);
-              }
-            }))));
-      }
-      return Future.all(all).map(f -> f.<Integer>list());
-    });
+    List<Integer> results = onEventLoop(ctx -> concurrentCallers(ctx, 200,
+        n -> insert.execute(Tuple.of("k" + n, n)).map(rows -> rows.iterator().next().getInteger(0))));
     for (int i = 0; i < 200; i++) {
       assertEquals(i * 10, results.get(i), "caller " + i + " got another statement's result");
     }
@@ -91,24 +75,8 @@ class GroupedStatementTest {
     GroupedStatement insert = GroupedStatement.asColumns(pool, "INSERT INTO " + TABLE + " (id, n, note)"
         + " SELECT * FROM unnest($1::text[], $2::int[], $3::text[])", 64, 1, 1000,
         String.class, Integer.class, String.class);
-    List<Integer> rowCounts = onEventLoop(ctx -> {
-      List<Future<Integer>> all = new ArrayList<>();
-      for (int i = 0; i < 200; i++) {
-        Context request = ((io.vertx.core.internal.ContextInternal) ctx).duplicate();
-        int n = i;
-        all.add(Future.<Integer>future(p -> request.runOnContext(v -> insert.execute(
-                Tuple.of("k" + n, n, n % 3 == 0 ? null : "note " + n))
-            .map(RowSet::rowCount)
-            .onComplete(ar -> {
-              if (Vertx.currentContext() != request) {
-                p.fail("result delivered on another context");
-              } else {
-                p.handle(ar);
-              }
-            }))));
-      }
-      return Future.all(all).map(f -> f.<Integer>list());
-    });
+    List<Integer> rowCounts = onEventLoop(ctx -> concurrentCallers(ctx, 200,
+        n -> insert.execute(Tuple.of("k" + n, n, n % 3 == 0 ? null : "note " + n)).map(RowSet::rowCount)));
     assertEquals(200L, count());
     assertEquals(67L, pool.query("SELECT count(*) FROM " + TABLE + " WHERE note IS NULL").execute().await()
         .iterator().next().getLong(0), "null arguments are stored as NULL");
@@ -162,6 +130,27 @@ class GroupedStatementTest {
     assertEquals(2, refused.size());
     refused.forEach(e -> assertInstanceOf(GroupedStatement.Saturated.class, e));
     assertEquals(4L, count());
+  }
+
+  /**
+   * {@code callers} concurrent calls, each started and continued on its own duplicate of the event
+   * loop's context, as HTTP requests are; a result delivered on another context fails the call.
+   */
+  private static <T> Future<List<T>> concurrentCallers(Context eventLoop, int callers,
+                                                       java.util.function.IntFunction<Future<T>> call) {
+    List<Future<T>> all = new ArrayList<>();
+    for (int i = 0; i < callers; i++) {
+      Context request = ((io.vertx.core.internal.ContextInternal) eventLoop).duplicate();
+      int n = i;
+      all.add(Future.<T>future(p -> request.runOnContext(v -> call.apply(n).onComplete(ar -> {
+        if (Vertx.currentContext() != request) {
+          p.fail("result delivered on another context");
+        } else {
+          p.handle(ar);
+        }
+      }))));
+    }
+    return Future.all(all).map(f -> f.<T>list());
   }
 
   private <T> T onEventLoop(Function<Context, Future<T>> body) throws Exception {
