@@ -354,11 +354,6 @@ public final class GatewayApp {
     return stopped.future();
   }
 
-  /** True from the start of {@link #stop}: the readiness probe says so. */
-  public boolean draining() {
-    return draining;
-  }
-
   private Future<Void> close() {
     if (watcher != null) {
       watcher.stop();

@@ -15,8 +15,9 @@ import io.vertx.sqlclient.Pool;
  * circuit breakers (reported, never failing the probe), and the inventory and price read
  * models have caught up with its feed at least once since start (before that, known SKUs would be
  * reported as unknown), and the instance is not shutting down (during the drain period of a
- * graceful stop it still serves requests but asks load balancers to stop routing to it). Each check has its own time-out so a dead dependency makes the probe say
- * DOWN quickly instead of hanging.
+ * graceful stop it still serves requests but asks load balancers to stop routing to it). Each
+ * check has its own time-out so a dead dependency makes the probe say DOWN quickly instead of
+ * hanging.
  */
 public final class Readiness {
 
