@@ -212,16 +212,8 @@ public final class BaselineServer {
         Set.of("host", "port", "json-bytes", "instances", "kafka", "topic", "mirror-topic");
 
     static Options parse(String[] args) {
-      Map<String, String> a = new HashMap<>();
-      for (int i = 0; i < args.length; i++) {
-        String name = args[i].startsWith("--") ? args[i].substring(2) : "";
-        if (!KNOWN.contains(name) || i + 1 >= args.length) {
-          throw new IllegalArgumentException("usage: BaselineServer [--host 127.0.0.1] [--port 8181] "
-              + "[--json-bytes 512] [--instances <cores>] [--kafka host:port [--topic t] [--mirror-topic t]]"
-              + " (bad argument '" + args[i] + "')");
-        }
-        a.put(name, args[++i]);
-      }
+      Map<String, String> a = CommandLine.options(args, KNOWN, "BaselineServer [--host 127.0.0.1] [--port 8181] "
+          + "[--json-bytes 512] [--instances <cores>] [--kafka host:port [--topic t] [--mirror-topic t]]");
       return new Options(a.getOrDefault("host", "127.0.0.1"),
           Integer.parseInt(a.getOrDefault("port", "8181")),
           Integer.parseInt(a.getOrDefault("json-bytes", "512")),

@@ -2,7 +2,6 @@ package io.tidegate.bench;
 
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -124,16 +123,8 @@ public final class ProducerThroughput {
 
   private static Map<String, String> parse(String[] args) {
     Set<String> known = Set.of("kafka", "topic", "seconds", "in-flight", "size-of", "record-bytes");
-    Map<String, String> a = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String name = args[i].startsWith("--") ? args[i].substring(2) : "";
-      if (!known.contains(name) || i + 1 >= args.length) {
-        throw new IllegalArgumentException("usage: ProducerThroughput [--kafka 127.0.0.1:9092] "
-            + "[--topic bench.baseline.orders.v1] [--seconds 20] [--in-flight 256] "
-            + "[--size-of orders.accepted.v1 | --record-bytes 1024] (bad argument '" + args[i] + "')");
-      }
-      a.put(name, args[++i]);
-    }
-    return a;
+    return CommandLine.options(args, known, "ProducerThroughput [--kafka 127.0.0.1:9092] "
+        + "[--topic bench.baseline.orders.v1] [--seconds 20] [--in-flight 256] "
+        + "[--size-of orders.accepted.v1 | --record-bytes 1024]");
   }
 }
