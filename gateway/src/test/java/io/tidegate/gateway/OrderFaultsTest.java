@@ -164,9 +164,7 @@ class OrderFaultsTest {
   @Test
   void aGatewayThatDiesWhileDrainingLeavesTheRestToTheNextInstanceWithoutLossOrDuplicates() throws Exception {
     Vertx erpVertx = Vertx.vertx();
-    KafkaStatusSink sink = KafkaStatusSink.create(erpVertx, TestStack.get().kafka().bootstrapServers());
-    ErpSimulator erp = ErpSimulator.start(erpVertx, ErpSimulatorOptions.defaults().withPort(0).withLatencyMs(5)
-        .withJitterMs(0).withRatePerSecond(1000).withProgressionStepMs(0), sink).await();
+    ErpSimulator erp = erpSimulator(erpVertx, o -> o.withLatencyMs(5).withRatePerSecond(1000));
     Map<String, String> env = postingTo(erp, 10, 2);
     GatewayApp first = GatewayApp.start(TestStack.get().config(env)).await();
     GatewayApp second = null;
@@ -206,10 +204,8 @@ class OrderFaultsTest {
   @Test
   void aSlowErpNeverHasMoreThanTheConfiguredConcurrencyOfPostsInFlight() throws Exception {
     Vertx erpVertx = Vertx.vertx();
-    KafkaStatusSink sink = KafkaStatusSink.create(erpVertx, TestStack.get().kafka().bootstrapServers());
     // Slow answers and no rate limit to speak of: only erp.concurrency bounds the calls in flight.
-    ErpSimulator erp = ErpSimulator.start(erpVertx, ErpSimulatorOptions.defaults().withPort(0).withLatencyMs(150)
-        .withJitterMs(0).withRatePerSecond(1000).withProgressionStepMs(0), sink).await();
+    ErpSimulator erp = erpSimulator(erpVertx, o -> o.withLatencyMs(150).withRatePerSecond(1000));
     Map<String, String> env = postingTo(erp, 1000, 3);
     GatewayApp app = GatewayApp.start(TestStack.get().config(env)).await();
     try {
@@ -230,11 +226,9 @@ class OrderFaultsTest {
   @Test
   void anErpThatAnswers429IsDrainedAtItsPaceWithoutLosingOrMultiplyingOrders() throws Exception {
     Vertx erpVertx = Vertx.vertx();
-    KafkaStatusSink sink = KafkaStatusSink.create(erpVertx, TestStack.get().kafka().bootstrapServers());
     // The ERP takes 5 orders/s and says 429 + Retry-After beyond; the gateway would post 100/s. It is
     // down (503) while the orders arrive, so that they all reach it at once when it comes back.
-    ErpSimulator erp = ErpSimulator.start(erpVertx, ErpSimulatorOptions.defaults().withPort(0).withLatencyMs(2)
-        .withJitterMs(0).withRatePerSecond(5).withProgressionStepMs(0).withDown(true), sink).await();
+    ErpSimulator erp = erpSimulator(erpVertx, o -> o.withLatencyMs(2).withRatePerSecond(5).withDown(true));
     Map<String, String> env = postingTo(erp, 100, 8);
     env.put("TIDEGATE_ERP_MAX_ATTEMPTS", "2");
     env.put("TIDEGATE_ERP_BACKOFF_MAX_MS", "300");
@@ -264,6 +258,17 @@ class OrderFaultsTest {
       app.stop().await();
       erpVertx.close().await();
     }
+  }
+
+  /**
+   * An ERP simulator on a free port, without jitter and with immediate status progression, that
+   * publishes its status events to the test broker; {@code tune} sets the rest.
+   */
+  private static ErpSimulator erpSimulator(Vertx erpVertx,
+                                           java.util.function.UnaryOperator<ErpSimulatorOptions> tune) {
+    KafkaStatusSink sink = KafkaStatusSink.create(erpVertx, TestStack.get().kafka().bootstrapServers());
+    return ErpSimulator.start(erpVertx, tune.apply(ErpSimulatorOptions.defaults().withPort(0).withJitterMs(0)
+        .withProgressionStepMs(0)), sink).await();
   }
 
   /** {@link #isolated()}, posting to {@code erp} at {@code rate} per second (no burst), {@code concurrency} in flight. */
