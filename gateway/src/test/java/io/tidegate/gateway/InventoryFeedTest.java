@@ -66,7 +66,14 @@ class InventoryFeedTest {
     assertEquals(5, dc1.getInteger("safetyStock"));
     assertEquals(50, dc1.getInteger("inTransit"));
     assertEquals(103, dc1.getInteger("available"), "120 - 10 - 0 - 2 - 5");
+    assertEquals(3, dc1.getInteger("sequence"));
+    assertEquals(new JsonArray().add(new JsonObject().put("quantity", 50).put("expectedDate", "2026-12-01")),
+        dc1.getJsonArray("inTransitSupply"));
+    assertEquals(new JsonArray(), atp.getJsonArray("locations").getJsonObject(1).getJsonArray("inTransitSupply"));
+    assertEquals(sku, atp.getString("sku"));
     JsonObject total = atp.getJsonObject("total");
+    assertEquals(new JsonObject().put("onHand", 160).put("allocated", 10).put("reserved", 0).put("damaged", 2)
+        .put("safetyStock", 10).put("inTransit", 50).put("available", 138), total);
     assertEquals(160, total.getInteger("onHand"));
     assertEquals(103 + 35, total.getInteger("available"));
     assertTrue(atp.containsKey("asOf") && atp.containsKey("stale"), atp.encode());

@@ -65,7 +65,7 @@ public final class CheckAtpHandler implements Handler<RoutingContext> {
       return;
     }
     JsonObject body = new JsonObject().put("lines", answers).put("requestedDate", date.toString())
-        .put("asOf", feed.asOf().toString()).put("stale", feed.stale());
+        .put("asOf", feed.asOfText()).put("stale", feed.stale());
     Responses.json(rc, 200, body.toBuffer());
   }
 

@@ -1,12 +1,14 @@
 package io.tidegate.atp;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.tidegate.http.ApiFailure;
+import io.tidegate.http.JsonBody;
 import io.tidegate.kafka.FeedStatus;
 import io.tidegate.http.Responses;
 import io.vertx.core.Handler;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
 
 /** {@code GET /v1/atp/{sku}[?location=]}: per-location figures and the total, from memory. */
 public final class GetAtpHandler implements Handler<RoutingContext> {
@@ -34,41 +36,56 @@ public final class GetAtpHandler implements Handler<RoutingContext> {
       rc.fail(new ApiFailure.NotFound("SKU '" + sku + "' has no position at location '" + location + "'"));
       return;
     }
-    JsonArray locations = new JsonArray();
-    Totals total = new Totals();
-    for (LocationPosition p : positions.locations()) {
-      if (location == null || p.location().equals(location)) {
-        int reserved = reservations.reserved(sku, p.location());
-        locations.add(figures(p, reserved).put("location", p.location()).put("sequence", p.sequence())
-            .put("inTransitSupply", supply(p)));
-        total.add(p, reserved);
+    Buffer body = JsonBody.write(512, json -> {
+      Totals total = new Totals();
+      json.writeStartObject();
+      json.writeStringField("sku", sku);
+      json.writeArrayFieldStart("locations");
+      for (LocationPosition p : positions.locations()) {
+        if (location == null || p.location().equals(location)) {
+          int reserved = reservations.reserved(sku, p.location());
+          json.writeStartObject();
+          writeFigures(json, p.onHand(), p.allocated(), reserved, p.damaged(), p.safetyStock(), p.inTransitTotal(),
+              p.available(reserved, 0));
+          json.writeStringField("location", p.location());
+          json.writeNumberField("sequence", p.sequence());
+          writeSupply(json, p);
+          json.writeEndObject();
+          total.add(p, reserved);
+        }
       }
+      json.writeEndArray();
+      json.writeObjectFieldStart("total");
+      writeFigures(json, total.onHand, total.allocated, total.reserved, total.damaged, total.safetyStock,
+          total.inTransit, total.available);
+      json.writeEndObject();
+      json.writeStringField("asOf", feed.asOfText());
+      json.writeBooleanField("stale", feed.stale());
+      json.writeEndObject();
+    });
+    Responses.json(rc, 200, body);
+  }
+
+  private static void writeFigures(JsonGenerator json, long onHand, long allocated, long reserved, long damaged,
+                                   long safetyStock, long inTransit, long available) throws IOException {
+    json.writeNumberField("onHand", onHand);
+    json.writeNumberField("allocated", allocated);
+    json.writeNumberField("reserved", reserved);
+    json.writeNumberField("damaged", damaged);
+    json.writeNumberField("safetyStock", safetyStock);
+    json.writeNumberField("inTransit", inTransit);
+    json.writeNumberField("available", available);
+  }
+
+  private static void writeSupply(JsonGenerator json, LocationPosition p) throws IOException {
+    json.writeArrayFieldStart("inTransitSupply");
+    for (LocationPosition.Supply s : p.inTransit()) {
+      json.writeStartObject();
+      json.writeNumberField("quantity", s.quantity());
+      json.writeStringField("expectedDate", s.expectedDate().toString());
+      json.writeEndObject();
     }
-    JsonObject body = new JsonObject()
-        .put("sku", sku)
-        .put("locations", locations)
-        .put("total", total.toJson())
-        .put("asOf", feed.asOf().toString())
-        .put("stale", feed.stale());
-    Responses.json(rc, 200, body.toBuffer());
-  }
-
-  private static JsonObject figures(LocationPosition p, int reserved) {
-    return new JsonObject()
-        .put("onHand", p.onHand())
-        .put("allocated", p.allocated())
-        .put("reserved", reserved)
-        .put("damaged", p.damaged())
-        .put("safetyStock", p.safetyStock())
-        .put("inTransit", p.inTransitTotal())
-        .put("available", p.available(reserved, 0));
-  }
-
-  private static JsonArray supply(LocationPosition p) {
-    JsonArray list = new JsonArray();
-    p.inTransit().forEach(s -> list.add(new JsonObject().put("quantity", s.quantity())
-        .put("expectedDate", s.expectedDate().toString())));
-    return list;
+    json.writeEndArray();
   }
 
   /** Sums over locations; {@code available} is the sum of each location's (never negative) figure. */
@@ -89,12 +106,6 @@ public final class GetAtpHandler implements Handler<RoutingContext> {
       safetyStock += p.safetyStock();
       inTransit += p.inTransitTotal();
       available += p.available(reservedHere, 0);
-    }
-
-    JsonObject toJson() {
-      return new JsonObject().put("onHand", onHand).put("allocated", allocated).put("reserved", reserved)
-          .put("damaged", damaged).put("safetyStock", safetyStock).put("inTransit", inTransit)
-          .put("available", available);
     }
   }
 }

@@ -15,6 +15,8 @@ public final class FeedStatus {
   private final long staleAfterMillis;
   private final LongSupplier clockMillis;
   private final AtomicLong inSyncAtMillis = new AtomicLong(0);
+  /** The last {@link #asOfText()} answer, so a hot read path formats each moment once. */
+  private volatile AsOfText asOfText = new AsOfText(0, Instant.EPOCH.toString());
 
   public FeedStatus(long staleAfterMillis, LongSupplier clockMillis) {
     this.staleAfterMillis = staleAfterMillis;
@@ -30,11 +32,25 @@ public final class FeedStatus {
     return Instant.ofEpochMilli(inSyncAtMillis.get());
   }
 
+  /** {@link #asOf()} in ISO-8601, as answers carry it; formatted once per moment, not per request. */
+  public String asOfText() {
+    long millis = inSyncAtMillis.get();
+    AsOfText last = asOfText;
+    if (last.millis() != millis) {
+      last = new AsOfText(millis, Instant.ofEpochMilli(millis).toString());
+      asOfText = last;
+    }
+    return last.text();
+  }
+
   public boolean stale() {
     return clockMillis.getAsLong() - inSyncAtMillis.get() > staleAfterMillis;
   }
 
   public boolean everInSync() {
     return inSyncAtMillis.get() > 0;
+  }
+
+  private record AsOfText(long millis, String text) {
   }
 }

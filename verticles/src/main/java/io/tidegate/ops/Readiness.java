@@ -56,7 +56,7 @@ public final class Readiness {
 
   private static void feed(HealthChecks checks, String name, FeedStatus feed) {
     checks.register(name, CHECK_TIMEOUT_MS, promise -> {
-      JsonObject data = new JsonObject().put("asOf", feed.asOf().toString()).put("stale", feed.stale());
+      JsonObject data = new JsonObject().put("asOf", feed.asOfText()).put("stale", feed.stale());
       promise.complete(feed.everInSync() ? Status.OK(data) : Status.KO(data.put("reason", "initial replay")));
     });
   }

@@ -30,4 +30,15 @@ class FeedStatusTest {
     status.markInSync();
     assertFalse(status.stale());
   }
+
+  @Test
+  void asOfTextFollowsEveryNewMoment() {
+    assertEquals("1970-01-01T00:00:00Z", status.asOfText());
+    status.markInSync();
+    assertEquals("1970-01-01T00:16:40Z", status.asOfText());
+    now.addAndGet(1);
+    status.markInSync();
+    assertEquals("1970-01-01T00:16:40.001Z", status.asOfText());
+    assertEquals(status.asOf().toString(), status.asOfText());
+  }
 }
