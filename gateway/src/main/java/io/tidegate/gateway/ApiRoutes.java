@@ -42,8 +42,8 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.time.Clock;
 
 /**
- * The router of one HTTP verticle instance: cross-cutting handlers first (correlation id, body
- * limit, authentication), then one handler per OpenAPI operation, then the one error handler. The
+ * The router of one HTTP verticle instance: cross-cutting handlers first (request metrics,
+ * correlation id, body limit, authentication), then one handler per OpenAPI operation, then the one error handler. The
  * public listener serves /v1, /health, /metrics and /openapi.yaml, and /admin too unless the admin
  * API has a listener of its own ({@code admin.port}); then /admin is served only there and is a
  * 404 on the public port.
@@ -54,9 +54,11 @@ final class ApiRoutes {
   private static final String ADMIN = "/admin/";
 
   private final Services services;
+  private final RequestMetrics metrics;
 
   ApiRoutes(Services services) {
     this.services = services;
+    this.metrics = new RequestMetrics(services.registry());
   }
 
   /** The public listener's router (with /admin when it has no listener of its own). */
@@ -73,8 +75,8 @@ final class ApiRoutes {
     Router router = Router.router(vertx);
     long bodyLimit = services.config().http().bodyLimitBytes();
     ErrorHandler errors = new ErrorHandler(bodyLimit);
+    router.route().handler(metrics);
     router.route().handler(new CorrelationId());
-    router.route().handler(new RequestMetrics(services.registry()));
     router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
     // Path-less routes on purpose: a route with a path would prefix the metrics route label.
     if (withPublic) {
@@ -85,7 +87,7 @@ final class ApiRoutes {
     }
     Throttles throttles = services.throttles();
     OpenApiRoutes ops = new OpenApiRoutes(router, services.contract(), policy -> throttles == null ? List.of()
-        : List.of(throttles.handler(policy), throttles.shedder(policy)));
+        : List.of(throttles.handler(policy), throttles.shedder(policy)), metrics);
     if (withPublic) {
       publicOperations(ops);
     }

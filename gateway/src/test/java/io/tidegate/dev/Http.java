@@ -29,6 +29,11 @@ public final class Http {
     this.base = "http://127.0.0.1:" + port;
   }
 
+  /** {@code http://127.0.0.1:<port>}, for requests built by hand. */
+  public String base() {
+    return base;
+  }
+
   public Answer get(String path, String... headers) {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), headers);
   }

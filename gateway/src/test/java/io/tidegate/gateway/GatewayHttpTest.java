@@ -180,6 +180,31 @@ class GatewayHttpTest {
     assertFalse(metrics.body().contains("SKU-METRIC-1"), "a raw path leaked into a metric label");
   }
 
+  @Test
+  void httpServerMetersCountEachRequestUnderItsRouteMethodAndCode() {
+    String atp404 = "vertx_http_server_requests_total{code=\"404\",method=\"GET\",route=\"/v1/atp/{sku}\"}";
+    String atpTime = "vertx_http_server_response_time_seconds_count{code=\"404\",method=\"GET\",route=\"/v1/atp/{sku}\"}";
+    String fast = "vertx_http_server_response_time_seconds_bucket{code=\"404\",method=\"GET\",route=\"/v1/atp/{sku}\",le=\"10.0\"}";
+    String odd = "vertx_http_server_requests_total{code=\"404\",method=\"other\",route=\"\"}";
+    String channel = "gateway_requests_total{channel=\"webshop\",outcome=\"client_error\",route_class=\"atp\"}";
+    String before = http.get("/metrics").body();
+
+    http.get("/v1/atp/SKU-METER-1", KEY, WEBSHOP);
+    http.get("/v1/atp/SKU-METER-2", KEY, WEBSHOP);
+    Answer brew = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base() + "/coffee"))
+        .method("BREW", java.net.http.HttpRequest.BodyPublishers.noBody()));
+    assertEquals(404, brew.status(), brew.body());
+    String after = http.get("/metrics").body();
+
+    assertEquals(2, OrdersTest.sample(after, atp404) - Math.max(0, OrdersTest.sample(before, atp404)), after);
+    assertEquals(2, OrdersTest.sample(after, atpTime) - Math.max(0, OrdersTest.sample(before, atpTime)), after);
+    assertEquals(2, OrdersTest.sample(after, fast) - Math.max(0, OrdersTest.sample(before, fast)), after);
+    assertEquals(1, OrdersTest.sample(after, odd) - Math.max(0, OrdersTest.sample(before, odd)), after);
+    assertEquals(2, OrdersTest.sample(after, channel) - Math.max(0, OrdersTest.sample(before, channel)), after);
+    assertTrue(OrdersTest.sample(after, "vertx_http_server_active_requests ") >= 1,
+        "the scrape itself is an active request:\n" + after);
+  }
+
   static void assertProblem(Answer a, int status, String code) {
     assertEquals(status, a.status(), a.body());
     assertEquals("application/problem+json", a.header("Content-Type"));

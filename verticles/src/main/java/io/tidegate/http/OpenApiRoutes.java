@@ -27,14 +27,18 @@ public final class OpenApiRoutes {
   private final ApiContract contract;
   private final Set<String> registered = new HashSet<>();
   private final Function<String, List<Handler<RoutingContext>>> guards;
+  private final RequestMetrics metrics;
 
   /**
    * @param guards for an operation's {@code x-tidegate-rate-limit-policy}, the handlers that run
    *               before validation (throttle, load shedder), so every answer of a throttled
    *               route, a 400 included, carries the RateLimit fields
+   * @param metrics the router's first handler, which records each request under its operation
    */
-  public OpenApiRoutes(Router router, ApiContract contract, Function<String, List<Handler<RoutingContext>>> guards) {
+  public OpenApiRoutes(Router router, ApiContract contract, Function<String, List<Handler<RoutingContext>>> guards,
+                       RequestMetrics metrics) {
     this.router = router;
+    this.metrics = metrics;
     this.contract = contract;
     this.guards = guards;
   }
@@ -48,9 +52,9 @@ public final class OpenApiRoutes {
     }
     Route route = router.routeWithRegex(operation.method(), toRegex(operation.path()))
         .setName(operation.path());
-    String routeClass = routeClass(operation);
+    RequestMetrics.Operation measured = metrics.operation(operation.path(), operation.method(), routeClass(operation));
     route.handler(rc -> {
-      RequestMetrics.routeClass(rc, routeClass);
+      RequestMetrics.routed(rc, measured);
       rc.next();
     });
     if (operation.rateLimitPolicy() != null) {
