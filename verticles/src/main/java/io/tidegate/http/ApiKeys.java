@@ -54,11 +54,16 @@ public final class ApiKeys<P> {
     return "sha256:" + HexFormat.of().formatHex(sha256(key));
   }
 
-  private static byte[] sha256(String key) {
+  /** One digest per thread: {@code MessageDigest.getInstance} walks the security providers on every call. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required by every JVM", e);
     }
+  });
+
+  private static byte[] sha256(String key) {
+    return SHA256.get().digest(key.getBytes(StandardCharsets.UTF_8));
   }
 }
