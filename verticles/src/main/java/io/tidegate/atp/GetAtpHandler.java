@@ -1,6 +1,7 @@
 package io.tidegate.atp;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.tidegate.http.ApiFailure;
 import io.tidegate.http.JsonBody;
 import io.tidegate.kafka.FeedStatus;
@@ -12,6 +13,25 @@ import java.io.IOException;
 
 /** {@code GET /v1/atp/{sku}[?location=]}: per-location figures and the total, from memory. */
 public final class GetAtpHandler implements Handler<RoutingContext> {
+
+  // Field names encoded once: writing them as plain strings escaped every character on every answer.
+  private static final SerializedString SKU = new SerializedString("sku");
+  private static final SerializedString LOCATIONS = new SerializedString("locations");
+  private static final SerializedString ON_HAND = new SerializedString("onHand");
+  private static final SerializedString ALLOCATED = new SerializedString("allocated");
+  private static final SerializedString RESERVED = new SerializedString("reserved");
+  private static final SerializedString DAMAGED = new SerializedString("damaged");
+  private static final SerializedString SAFETY_STOCK = new SerializedString("safetyStock");
+  private static final SerializedString IN_TRANSIT = new SerializedString("inTransit");
+  private static final SerializedString AVAILABLE = new SerializedString("available");
+  private static final SerializedString LOCATION = new SerializedString("location");
+  private static final SerializedString SEQUENCE = new SerializedString("sequence");
+  private static final SerializedString IN_TRANSIT_SUPPLY = new SerializedString("inTransitSupply");
+  private static final SerializedString QUANTITY = new SerializedString("quantity");
+  private static final SerializedString EXPECTED_DATE = new SerializedString("expectedDate");
+  private static final SerializedString TOTAL = new SerializedString("total");
+  private static final SerializedString AS_OF = new SerializedString("asOf");
+  private static final SerializedString STALE = new SerializedString("stale");
 
   private final InventoryReadModel model;
   private final ReservationBook reservations;
@@ -39,28 +59,35 @@ public final class GetAtpHandler implements Handler<RoutingContext> {
     Buffer body = JsonBody.write(512, json -> {
       Totals total = new Totals();
       json.writeStartObject();
-      json.writeStringField("sku", sku);
-      json.writeArrayFieldStart("locations");
+      json.writeFieldName(SKU);
+      json.writeString(sku);
+      json.writeFieldName(LOCATIONS);
+      json.writeStartArray();
       for (LocationPosition p : positions.locations()) {
         if (location == null || p.location().equals(location)) {
           int reserved = reservations.reserved(sku, p.location());
           json.writeStartObject();
           writeFigures(json, p.onHand(), p.allocated(), reserved, p.damaged(), p.safetyStock(), p.inTransitTotal(),
               p.available(reserved, 0));
-          json.writeStringField("location", p.location());
-          json.writeNumberField("sequence", p.sequence());
+          json.writeFieldName(LOCATION);
+          json.writeString(p.location());
+          json.writeFieldName(SEQUENCE);
+          json.writeNumber(p.sequence());
           writeSupply(json, p);
           json.writeEndObject();
           total.add(p, reserved);
         }
       }
       json.writeEndArray();
-      json.writeObjectFieldStart("total");
+      json.writeFieldName(TOTAL);
+      json.writeStartObject();
       writeFigures(json, total.onHand, total.allocated, total.reserved, total.damaged, total.safetyStock,
           total.inTransit, total.available);
       json.writeEndObject();
-      json.writeStringField("asOf", feed.asOfText());
-      json.writeBooleanField("stale", feed.stale());
+      json.writeFieldName(AS_OF);
+      json.writeString(feed.asOfText());
+      json.writeFieldName(STALE);
+      json.writeBoolean(feed.stale());
       json.writeEndObject();
     });
     Responses.json(rc, 200, body);
@@ -68,21 +95,31 @@ public final class GetAtpHandler implements Handler<RoutingContext> {
 
   private static void writeFigures(JsonGenerator json, long onHand, long allocated, long reserved, long damaged,
                                    long safetyStock, long inTransit, long available) throws IOException {
-    json.writeNumberField("onHand", onHand);
-    json.writeNumberField("allocated", allocated);
-    json.writeNumberField("reserved", reserved);
-    json.writeNumberField("damaged", damaged);
-    json.writeNumberField("safetyStock", safetyStock);
-    json.writeNumberField("inTransit", inTransit);
-    json.writeNumberField("available", available);
+    json.writeFieldName(ON_HAND);
+    json.writeNumber(onHand);
+    json.writeFieldName(ALLOCATED);
+    json.writeNumber(allocated);
+    json.writeFieldName(RESERVED);
+    json.writeNumber(reserved);
+    json.writeFieldName(DAMAGED);
+    json.writeNumber(damaged);
+    json.writeFieldName(SAFETY_STOCK);
+    json.writeNumber(safetyStock);
+    json.writeFieldName(IN_TRANSIT);
+    json.writeNumber(inTransit);
+    json.writeFieldName(AVAILABLE);
+    json.writeNumber(available);
   }
 
   private static void writeSupply(JsonGenerator json, LocationPosition p) throws IOException {
-    json.writeArrayFieldStart("inTransitSupply");
+    json.writeFieldName(IN_TRANSIT_SUPPLY);
+    json.writeStartArray();
     for (LocationPosition.Supply s : p.inTransit()) {
       json.writeStartObject();
-      json.writeNumberField("quantity", s.quantity());
-      json.writeStringField("expectedDate", s.expectedDate().toString());
+      json.writeFieldName(QUANTITY);
+      json.writeNumber(s.quantity());
+      json.writeFieldName(EXPECTED_DATE);
+      json.writeString(s.expectedDate().toString());
       json.writeEndObject();
     }
     json.writeEndArray();
