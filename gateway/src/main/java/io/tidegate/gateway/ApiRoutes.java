@@ -86,6 +86,10 @@ final class ApiRoutes {
       router.route().handler(under(ADMIN, new ApiKeyAuth<String>("X-Admin-Key", services.adminKeys())));
     }
     Throttles throttles = services.throttles();
+    if (throttles != null && withPublic) {
+      // runs in the HTTP verticle's start, so the probe lands on the event loop this router serves
+      throttles.loopDelay().probeThisLoop(vertx);
+    }
     OpenApiRoutes ops = new OpenApiRoutes(router, services.contract(), policy -> throttles == null ? List.of()
         : List.of(throttles.handler(policy), throttles.shedder(policy)), metrics);
     if (withPublic) {

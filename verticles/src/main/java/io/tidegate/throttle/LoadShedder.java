@@ -28,6 +28,11 @@ import java.util.function.Predicate;
  * latency, measured from admission to the end of the response, as a sample. Requests that fail with
  * a 5xx or lose their connection are not sampled: their latency says nothing about capacity.
  * Install after the channel throttle, so floods refused with 429 never take an in-flight slot.
+ *
+ * <p>Queueing in front of the limit: a synchronous read holds its slot for microseconds, so under
+ * overload its requests wait in socket buffers, not in flight, and the limit never trips. With
+ * {@code maxDelayMs} set, a request is also shed when its event loop runs that far behind
+ * ({@link EventLoopDelay}); priority requests only from twice that.
  */
 public final class LoadShedder implements Handler<RoutingContext> {
 
@@ -35,6 +40,7 @@ public final class LoadShedder implements Handler<RoutingContext> {
   private final boolean priorityRoute;
   private final Predicate<Channel> critical;
   private final LongSupplier nanoClock;
+  private final LongSupplier loopDelayNanos;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicReference<Configured> configured;
   private final Counter shed;
@@ -42,15 +48,21 @@ public final class LoadShedder implements Handler<RoutingContext> {
   private record Configured(OverloadSettings settings, ConcurrencyLimit limit) {
   }
 
+  /**
+   * @param loopDelayNanos the smoothed delay of the calling thread's event loop
+   *                       ({@link EventLoopDelay#currentNanos})
+   */
   LoadShedder(String routeClass, OverloadSettings settings, Predicate<Channel> critical, MeterRegistry registry,
-              LongSupplier nanoClock) {
+              LongSupplier nanoClock, LongSupplier loopDelayNanos) {
     this.routeClass = routeClass;
+    this.loopDelayNanos = loopDelayNanos;
     this.priorityRoute = routeClass.equals("orders");
     this.critical = critical;
     this.nanoClock = nanoClock;
     this.configured = new AtomicReference<>(new Configured(settings, settings.newLimit(nanoClock)));
     this.shed = Counter.builder("gateway_shed_total").tag("route_class", routeClass)
-        .description("Requests refused with 503 OVERLOADED by the in-flight limiter").register(registry);
+        .description("Requests refused with 503 OVERLOADED by the in-flight limit or the event-loop delay bound")
+        .register(registry);
     Gauge.builder("gateway_inflight_limit", this, s -> s.limit())
         .tag("route_class", routeClass).description("Current in-flight limit of the route class")
         .strongReference(true).register(registry);
@@ -61,8 +73,10 @@ public final class LoadShedder implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext rc) {
-    ConcurrencyLimit limit = configured.get().limit();
-    int admittedAt = tryEnter(limit, priority(ApiKeyAuth.channel(rc)));
+    Configured now = configured.get();
+    ConcurrencyLimit limit = now.limit();
+    boolean priority = priority(ApiKeyAuth.channel(rc));
+    int admittedAt = tooLate(now.settings(), priority) ? -1 : tryEnter(limit, priority);
     if (admittedAt < 0) {
       shed.increment();
       rc.fail(new ApiFailure.Overloaded("The gateway is at its limit for " + routeClass + " requests", 1));
@@ -76,6 +90,15 @@ public final class LoadShedder implements Handler<RoutingContext> {
   /** Order intake, or a channel flagged critical; a route without a channel is ordinary. */
   boolean priority(Channel channel) {
     return priorityRoute || channel != null && critical.test(channel);
+  }
+
+  /** Whether the request's event loop runs further behind than the settings allow for it. */
+  boolean tooLate(OverloadSettings settings, boolean priority) {
+    if (settings.maxDelayMs() == 0) {
+      return false;
+    }
+    long bound = settings.maxDelayMs() * 1_000_000L * (priority ? 2 : 1);
+    return loopDelayNanos.getAsLong() > bound;
   }
 
   /** Takes a slot; returns the in-flight count including this request, or -1 when shed. */

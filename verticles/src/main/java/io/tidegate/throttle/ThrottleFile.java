@@ -90,12 +90,15 @@ public final class ThrottleFile {
     Map<String, OverloadSettings> overload = new HashMap<>();
     Node overloadNode = file.node("overload").only(ThrottleSettings.ROUTE_CLASSES.toArray(String[]::new));
     for (String routeClass : ThrottleSettings.ROUTE_CLASSES) {
-      Node limiter = overloadNode.node(routeClass).only("minLimit", "maxLimit", "initialLimit", "adaptive");
+      Node limiter = overloadNode.node(routeClass).only("minLimit", "maxLimit", "initialLimit", "adaptive",
+          "maxDelayMs");
       int min = limiter.integer("minLimit", 1, OverloadSettings.MAX_LIMIT);
       int max = limiter.integer("maxLimit", 1, OverloadSettings.MAX_LIMIT);
       int initial = limiter.integer("initialLimit", 1, OverloadSettings.MAX_LIMIT);
       OverloadSettings.validate(limiter.path(), min, max, initial);
-      overload.put(routeClass, new OverloadSettings(min, max, initial, limiter.bool("adaptive")));
+      Integer maxDelayMs = limiter.optionalInteger("maxDelayMs", 0, OverloadSettings.MAX_DELAY_MS);
+      overload.put(routeClass, new OverloadSettings(min, max, initial, limiter.bool("adaptive"),
+          maxDelayMs == null ? 0 : maxDelayMs));
     }
     return new ThrottleSettings(defaults, channels, overload);
   }

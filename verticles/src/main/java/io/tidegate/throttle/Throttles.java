@@ -58,6 +58,7 @@ public final class Throttles {
   private final AtomicReference<Limits> limits;
   private final ConcurrentHashMap<String, ChannelState> states = new ConcurrentHashMap<>();
   private final Map<String, LoadShedder> shedders = new HashMap<>();
+  private final EventLoopDelay loopDelay;
 
   /**
    * @param initial   the parsed throttle file
@@ -70,10 +71,11 @@ public final class Throttles {
     this.channels = Set.copyOf(channels);
     this.nanoClock = nanoClock;
     this.metrics = new ThrottleMetrics(registry);
+    this.loopDelay = new EventLoopDelay(registry);
     this.limits = new AtomicReference<>(new Limits(initial.requireKnown(this.channels), Map.of()));
     for (String routeClass : ThrottleSettings.ROUTE_CLASSES) {
       shedders.put(routeClass, new LoadShedder(routeClass, initial.overload().get(routeClass),
-          channel -> limits.get().of(channel.name()).critical(), registry, nanoClock));
+          channel -> limits.get().of(channel.name()).critical(), registry, nanoClock, loopDelay::currentNanos));
     }
   }
 
@@ -89,6 +91,11 @@ public final class Throttles {
   }
 
   /** The in-flight limiter of a route class; install after {@link #handler}. */
+  /** The event-loop delay the shedders read; each HTTP verticle starts a probe on its loop. */
+  public EventLoopDelay loopDelay() {
+    return loopDelay;
+  }
+
   public LoadShedder shedder(String routeClass) {
     index(ThrottleSettings.ROUTE_CLASSES, routeClass, "route class");
     return shedders.get(routeClass);

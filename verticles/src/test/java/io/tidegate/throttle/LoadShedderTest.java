@@ -21,7 +21,7 @@ class LoadShedderTest {
 
   private LoadShedder shedder(String routeClass, int fixedLimit) {
     return new LoadShedder(routeClass, new OverloadSettings(1, fixedLimit, 1, false),
-        channel -> channel.equals(Fixtures.WEBSHOP), registry, clock::nanoTime);
+        channel -> channel.equals(Fixtures.WEBSHOP), registry, clock::nanoTime, () -> 0);
   }
 
   @Test
@@ -90,12 +90,45 @@ class LoadShedderTest {
   @Test
   void reconfigureKeepsAnUnchangedLimitAndReplacesAChangedOne() {
     LoadShedder shedder = new LoadShedder("atp", new OverloadSettings(1, 100, 40, true),
-        channel -> false, registry, clock::nanoTime);
+        channel -> false, registry, clock::nanoTime, () -> 0);
     ConcurrencyLimit learned = shedder.currentLimit();
     shedder.reconfigure(new OverloadSettings(1, 100, 40, true));
     assertTrue(learned == shedder.currentLimit());
     shedder.reconfigure(new OverloadSettings(1, 5, 5, false));
     assertEquals(5, shedder.limit());
     assertEquals(5.0, registry.get("gateway_inflight_limit").tag("route_class", "atp").gauge().value());
+  }
+
+  @Test
+  void aLoopRunningBehindShedsOrdinaryRequestsFirstAndOnlyWhenTheBoundIsSet() {
+    java.util.concurrent.atomic.AtomicLong delay = new java.util.concurrent.atomic.AtomicLong();
+    OverloadSettings bounded = new OverloadSettings(1, 100, 100, false, 50);
+    LoadShedder shedder = new LoadShedder("atp", bounded, channel -> false, registry, clock::nanoTime, delay::get);
+    OverloadSettings unbounded = new OverloadSettings(1, 100, 100, false, 0);
+
+    delay.set(TimeUnit.MILLISECONDS.toNanos(50));
+    assertFalse(shedder.tooLate(bounded, false), "at the bound: admitted");
+    delay.set(TimeUnit.MILLISECONDS.toNanos(51));
+    assertTrue(shedder.tooLate(bounded, false), "an ordinary request beyond the bound is shed");
+    assertFalse(shedder.tooLate(bounded, true), "a priority request is admitted up to twice the bound");
+    delay.set(TimeUnit.MILLISECONDS.toNanos(101));
+    assertTrue(shedder.tooLate(bounded, true), "and shed beyond it");
+    delay.set(TimeUnit.SECONDS.toNanos(10));
+    assertFalse(shedder.tooLate(unbounded, false), "maxDelayMs 0: the delay never sheds");
+  }
+
+  @Test
+  void oneStallCountsForNothingAndASustainedDelayAtOnce() {
+    EventLoopDelay.Probe probe = new EventLoopDelay.Probe();
+    probe.sample(TimeUnit.SECONDS.toNanos(5));
+    assertEquals(0, probe.sustainedNanos(), "a 5 s stall among punctual samples");
+    probe.sample(0);
+    probe.sample(TimeUnit.MILLISECONDS.toNanos(150));
+    assertEquals(0, probe.sustainedNanos());
+    probe.sample(TimeUnit.MILLISECONDS.toNanos(120));
+    probe.sample(TimeUnit.MILLISECONDS.toNanos(180));
+    assertEquals(120, TimeUnit.NANOSECONDS.toMillis(probe.sustainedNanos()), "three late samples in a row");
+    probe.sample(-5);
+    assertEquals(0, probe.sustainedNanos(), "one punctual (or early) sample ends it");
   }
 }

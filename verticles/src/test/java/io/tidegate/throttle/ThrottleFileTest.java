@@ -25,6 +25,8 @@ class ThrottleFileTest {
     assertEquals(100, s.limitsFor("marketplace").policy("atp").quota());
     assertEquals(200, s.limitsFor("marketplace").policy("atp").burst());
     assertEquals(4, s.overload().size());
+    assertEquals(100, s.overload().get("atp").maxDelayMs());
+    assertEquals(100, s.overload().get("orders").maxDelayMs());
   }
 
   @Test
@@ -75,6 +77,8 @@ class ThrottleFileTest {
             "'overload.atp.maxLimit' has value '1000', expected an integer from 2000"),
         bad("initial limit outside", "initialLimit: 50,", "initialLimit: 500,", "'overload.orders.initialLimit' has value '500'"),
         bad("adaptive not a boolean", "initialLimit: 50,  adaptive: true", "initialLimit: 50,  adaptive: 1", "'overload.orders.adaptive'"),
+        bad("negative maxDelayMs", "initialLimit: 50,  adaptive: true", "initialLimit: 50,  adaptive: true, maxDelayMs: -1",
+            "'overload.orders.maxDelayMs' has value '-1', expected an integer from 0 to 60000"),
         bad("route class missing", "  status: { minLimit: 1, maxLimit: 500,  initialLimit: 100, adaptive: true }\n", "",
             "'overload.status'"),
         bad("not a mapping", "  gold:\n", "  gold: 5\n  silver:\n", "'plans.gold' has value '5'"),

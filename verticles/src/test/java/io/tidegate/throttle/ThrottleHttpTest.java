@@ -46,11 +46,18 @@ class ThrottleHttpTest {
   private Throttles throttles;
   private HttpClient client;
   private HttpServer server;
+  private io.vertx.core.Context serverLoop;
 
   /** The file of {@link Fixtures}, with the atp route class capped at {@code atpLimit} in flight. */
   private void start(int atpLimit) {
+    start(atpLimit, 0);
+  }
+
+  /** ... and shedding atp requests when their event loop runs more than {@code maxDelayMs} late. */
+  private void start(int atpLimit, int maxDelayMs) {
     String file = Fixtures.file("atp:    { minLimit: 1, maxLimit: 1000, initialLimit: 200, adaptive: true }",
-        "atp:    { minLimit: 1, maxLimit: " + atpLimit + ", initialLimit: 1, adaptive: false }");
+        "atp:    { minLimit: 1, maxLimit: " + atpLimit + ", initialLimit: 1, adaptive: false, maxDelayMs: "
+            + maxDelayMs + " }");
     throttles = new Throttles(ThrottleFile.parse(file, Fixtures.CHANNELS), Fixtures.CHANNELS, registry, clock::nanoTime);
     ApiKeys<Channel> keys = new ApiKeys<>(Map.of(ApiKeys.hash(WEBSHOP_KEY), Fixtures.WEBSHOP,
         ApiKeys.hash(MARKETPLACE_KEY), Fixtures.MARKETPLACE));
@@ -62,7 +69,14 @@ class ThrottleHttpTest {
         .handler(throttles.shedder("atp"))
         .handler(this::answer);
     router.route().failureHandler(new ErrorHandler(1024));
-    server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+    // On one event loop context, as an HTTP verticle runs: the delay probe watches that loop.
+    serverLoop = vertx.getOrCreateContext();
+    Promise<HttpServer> listening = Promise.promise();
+    serverLoop.runOnContext(v -> {
+      throttles.loopDelay().probeThisLoop(vertx);
+      vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").onComplete(listening);
+    });
+    server = listening.future().await();
     // The JDK client, not Vert.x's: Vert.x's HttpClient driven from the test thread (no context)
     // left a request unanswered now and then (about one run in three here), before and after any
     // change to the code under test; the server side is what this test is about.
@@ -189,5 +203,47 @@ class ThrottleHttpTest {
     assertEquals(200, second.get().await().status());
     assertEquals(200, get(MARKETPLACE_KEY, "SKU-1").await().status());
     assertEquals(2.0, registry.get("gateway_shed_total").tag("route_class", "atp").counter().count());
+  }
+
+  @Test
+  void requestsAreShedWhileTheirEventLoopStaysBehindAndServedAgainWhenItCatchesUp() throws Exception {
+    start(1000, 50);
+    assertEquals(200, get(WEBSHOP_KEY, "SKU-1").await().status());
+    java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean(true);
+    // Work that keeps the server's loop 250 ms behind, task after task, as a flood of requests would.
+    serverLoop.runOnContext(v -> keepBusy(busy));
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (registry.get("gateway_event_loop_delay_seconds").gauge().value() < 0.05) {
+      assertTrue(System.nanoTime() < deadline, "the probe never saw the loop run late");
+      Thread.sleep(20);
+    }
+
+    // the webshop is critical, so it is shed only beyond twice the bound (100 ms)
+    Answer shed = get(WEBSHOP_KEY, "SKU-1").await();
+    assertEquals(503, shed.status(), shed.body());
+    assertEquals("OVERLOADED", shed.json().getString("code"));
+    assertEquals("1", shed.headers().get("retry-after"));
+
+    busy.set(false);
+    int status = 503;
+    while (status == 503) {
+      assertTrue(System.nanoTime() < deadline, "still shed after the loop caught up");
+      Thread.sleep(20);
+      Answer again = get(WEBSHOP_KEY, "SKU-1").await();
+      status = again.status();
+    }
+    assertEquals(200, status, "served again once the loop runs on time");
+    assertTrue(registry.get("gateway_shed_total").tag("route_class", "atp").counter().count() >= 1);
+  }
+
+  private void keepBusy(java.util.concurrent.atomic.AtomicBoolean busy) {
+    if (!busy.get()) {
+      return;
+    }
+    long until = System.nanoTime() + Duration.ofMillis(250).toNanos();
+    while (System.nanoTime() < until) {
+      Thread.onSpinWait();
+    }
+    vertx.setTimer(1, id -> keepBusy(busy));
   }
 }
