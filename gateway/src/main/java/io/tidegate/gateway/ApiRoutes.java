@@ -43,10 +43,10 @@ import java.time.Clock;
 
 /**
  * The router of one HTTP verticle instance: cross-cutting handlers first (request metrics,
- * correlation id, body limit, authentication), then one handler per OpenAPI operation, then the one error handler. The
- * public listener serves /v1, /health, /metrics and /openapi.yaml, and /admin too unless the admin
- * API has a listener of its own ({@code admin.port}); then /admin is served only there and is a
- * 404 on the public port.
+ * correlation id, body limit, authentication), then one handler per OpenAPI operation, then the
+ * one error handler. The public listener serves /v1, /health, /metrics and /openapi.yaml, and
+ * /admin too unless the admin API has a listener of its own ({@code admin.port}); then /admin is
+ * served only there and is a 404 on the public port.
  */
 final class ApiRoutes {
 

@@ -91,8 +91,9 @@ public final class GatewayApp {
 
   /**
    * The HTTP server timer (recorded by {@code RequestMetrics} under Vert.x's name) publishes no
-   * histogram by default, so no percentile could be computed per route. These 13 fixed buckets (1 ms to 10 s) give p50/p99 per route with
-   * {@code histogram_quantile} at a bounded cost: 13 series per route x method x code.
+   * histogram by default, so no percentile could be computed per route. These 13 fixed buckets
+   * (1 ms to 10 s) give p50/p99 per route with {@code histogram_quantile} at a bounded cost: 13
+   * series per route x method x code.
    */
   static final MeterFilter RESPONSE_TIME_BUCKETS = new MeterFilter() {
     @Override
