@@ -328,6 +328,11 @@ public final class GatewayApp {
     return port;
   }
 
+  /** The meters, for tests that must read one without opening a connection of their own. */
+  PrometheusMeterRegistry registry() {
+    return registryRef;
+  }
+
   /** The admin listener's port, or the public port when /admin has no listener of its own. */
   public int adminPort() {
     return adminPort == 0 ? port : adminPort;

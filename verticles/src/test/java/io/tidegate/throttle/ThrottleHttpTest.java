@@ -206,17 +206,15 @@ class ThrottleHttpTest {
   }
 
   @Test
-  void requestsAreShedWhileTheirEventLoopStaysBehindAndServedAgainWhenItCatchesUp() throws Exception {
+  void requestsAreShedWhileTheirEventLoopStaysBehindAndServedAgainWhenItCatchesUp() {
     start(1000, 50);
     assertEquals(200, get(WEBSHOP_KEY, "SKU-1").await().status());
     java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean(true);
     // Work that keeps the server's loop 250 ms behind, task after task, as a flood of requests would.
     serverLoop.runOnContext(v -> keepBusy(busy));
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (registry.get("gateway_event_loop_delay_seconds").gauge().value() < 0.05) {
-      assertTrue(System.nanoTime() < deadline, "the probe never saw the loop run late");
-      Thread.sleep(20);
-    }
+    poll("the probe to see the loop run late",
+        () -> Future.succeededFuture(registry.get("gateway_event_loop_delay_seconds").gauge().value()),
+        delay -> delay >= 0.05);
 
     // the webshop is critical, so it is shed only beyond twice the bound (100 ms)
     Answer shed = get(WEBSHOP_KEY, "SKU-1").await();
@@ -225,15 +223,30 @@ class ThrottleHttpTest {
     assertEquals("1", shed.headers().get("retry-after"));
 
     busy.set(false);
-    int status = 503;
-    while (status == 503) {
-      assertTrue(System.nanoTime() < deadline, "still shed after the loop caught up");
-      Thread.sleep(20);
-      Answer again = get(WEBSHOP_KEY, "SKU-1").await();
-      status = again.status();
-    }
-    assertEquals(200, status, "served again once the loop runs on time");
+    Answer served = poll("an answer other than 503 once the loop caught up", () -> get(WEBSHOP_KEY, "SKU-1"),
+        answer -> answer.status() != 503);
+    assertEquals(200, served.status(), "served again once the loop runs on time");
     assertTrue(registry.get("gateway_shed_total").tag("route_class", "atp").counter().count() >= 1);
+  }
+
+  /** Tries {@code attempt} every 20 ms on a Vert.x timer until {@code done} holds; fails after 20 s. */
+  private <T> T poll(String what, java.util.function.Supplier<Future<T>> attempt, java.util.function.Predicate<T> done) {
+    Promise<T> result = Promise.promise();
+    pollStep(what, attempt, done, System.nanoTime() + Duration.ofSeconds(20).toNanos(), result);
+    return result.future().await();
+  }
+
+  private <T> void pollStep(String what, java.util.function.Supplier<Future<T>> attempt,
+                            java.util.function.Predicate<T> done, long deadline, Promise<T> result) {
+    attempt.get().onComplete(ar -> {
+      if (ar.succeeded() && done.test(ar.result())) {
+        result.complete(ar.result());
+      } else if (System.nanoTime() > deadline) {
+        result.fail(new AssertionError("waited 20 s for " + what + (ar.failed() ? ": " + ar.cause() : "")));
+      } else {
+        vertx.setTimer(20, id -> pollStep(what, attempt, done, deadline, result));
+      }
+    });
   }
 
   private void keepBusy(java.util.concurrent.atomic.AtomicBoolean busy) {
