@@ -266,7 +266,8 @@ public final class GatewayApp {
     return new FeedStatus(config.atp().staleAfterSeconds() * 1000L, System::currentTimeMillis);
   }
 
-  private io.micrometer.core.instrument.MeterRegistry registry() {
+  /** The meters (package-private for tests that must read one without opening a connection). */
+  io.micrometer.core.instrument.MeterRegistry registry() {
     return registryRef;
   }
 
@@ -326,11 +327,6 @@ public final class GatewayApp {
 
   public int port() {
     return port;
-  }
-
-  /** The meters, for tests that must read one without opening a connection of their own. */
-  PrometheusMeterRegistry registry() {
-    return registryRef;
   }
 
   /** The admin listener's port, or the public port when /admin has no listener of its own. */
