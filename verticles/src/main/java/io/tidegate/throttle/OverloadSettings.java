@@ -18,11 +18,6 @@ public record OverloadSettings(int minLimit, int maxLimit, int initialLimit, boo
     Values.range("overload.maxDelayMs", maxDelayMs, 0, MAX_DELAY_MS);
   }
 
-  /** Without the delay bound. */
-  public OverloadSettings(int minLimit, int maxLimit, int initialLimit, boolean adaptive) {
-    this(minLimit, maxLimit, initialLimit, adaptive, 0);
-  }
-
   static void validate(String key, int minLimit, int maxLimit, int initialLimit) {
     Values.range(key + ".minLimit", minLimit, 1, MAX_LIMIT);
     Values.range(key + ".maxLimit", maxLimit, minLimit, MAX_LIMIT);

@@ -20,7 +20,7 @@ class LoadShedderTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   private LoadShedder shedder(String routeClass, int fixedLimit) {
-    return new LoadShedder(routeClass, new OverloadSettings(1, fixedLimit, 1, false),
+    return new LoadShedder(routeClass, new OverloadSettings(1, fixedLimit, 1, false, 0),
         channel -> channel.equals(Fixtures.WEBSHOP), registry, clock::nanoTime, () -> 0);
   }
 
@@ -89,12 +89,12 @@ class LoadShedderTest {
 
   @Test
   void reconfigureKeepsAnUnchangedLimitAndReplacesAChangedOne() {
-    LoadShedder shedder = new LoadShedder("atp", new OverloadSettings(1, 100, 40, true),
+    LoadShedder shedder = new LoadShedder("atp", new OverloadSettings(1, 100, 40, true, 0),
         channel -> false, registry, clock::nanoTime, () -> 0);
     ConcurrencyLimit learned = shedder.currentLimit();
-    shedder.reconfigure(new OverloadSettings(1, 100, 40, true));
+    shedder.reconfigure(new OverloadSettings(1, 100, 40, true, 0));
     assertTrue(learned == shedder.currentLimit());
-    shedder.reconfigure(new OverloadSettings(1, 5, 5, false));
+    shedder.reconfigure(new OverloadSettings(1, 5, 5, false, 0));
     assertEquals(5, shedder.limit());
     assertEquals(5.0, registry.get("gateway_inflight_limit").tag("route_class", "atp").gauge().value());
   }

@@ -44,7 +44,7 @@ class ThrottleFileTest {
     assertFalse(marketplace.critical());
 
     assertEquals(s.defaults(), s.limitsFor("edi-partner"), "a channel the file does not name gets defaults");
-    assertEquals(new OverloadSettings(1, 1000, 200, true), s.overload().get("atp"));
+    assertEquals(new OverloadSettings(1, 1000, 200, true, 0), s.overload().get("atp"));
   }
 
   @Test
