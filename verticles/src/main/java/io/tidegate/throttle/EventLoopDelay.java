@@ -32,9 +32,26 @@ public final class EventLoopDelay {
    * is late sample after sample counts at once. Written by its own probe, read by any thread.
    */
   static final class Probe {
+    /** The Vert.x instance and the deployment that runs the probe; null in unit tests. */
+    private final Vertx vertx;
+    private final String deploymentId;
     private final long[] recent = new long[WINDOW];
     private int next;
     private volatile long sustainedNanos;
+
+    Probe() {
+      this(null, null);
+    }
+
+    private Probe(Vertx vertx, String deploymentId) {
+      this.vertx = vertx;
+      this.deploymentId = deploymentId;
+    }
+
+    /** Whether its verticle was undeployed (Vert.x then cancelled its timer, so it samples no more). */
+    boolean gone() {
+      return deploymentId != null && !vertx.deploymentIDs().contains(deploymentId);
+    }
 
     void sample(long lateNanos) {
       recent[next] = Math.max(0, lateNanos);
@@ -63,10 +80,10 @@ public final class EventLoopDelay {
 
   /**
    * Starts a probe on the event loop of the calling Vert.x context (an HTTP verticle's); it stops
-   * with that verticle, whose timers Vert.x cancels on undeploy.
+   * with that verticle, whose timers Vert.x cancels on undeploy, and the gauge then forgets it.
    */
   public void probeThisLoop(Vertx vertx) {
-    Probe probe = new Probe();
+    Probe probe = new Probe(vertx, vertx.getOrCreateContext().deploymentID());
     probes.add(probe);
     schedule(vertx, probe);
   }
@@ -89,6 +106,7 @@ public final class EventLoopDelay {
   }
 
   long maxNanos() {
+    probes.removeIf(Probe::gone);
     long max = 0;
     for (Probe p : probes) {
       max = Math.max(max, p.sustainedNanos());
