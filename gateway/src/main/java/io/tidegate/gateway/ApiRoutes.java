@@ -34,7 +34,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.tidegate.ops.ReadinessHandler;
 import io.tidegate.pricing.GetQuoteHandler;
 import io.tidegate.pricing.QuotePricesHandler;
@@ -43,10 +42,11 @@ import java.time.Clock;
 
 /**
  * The router of one HTTP verticle instance: cross-cutting handlers first (request metrics,
- * correlation id, body limit, authentication), then one handler per OpenAPI operation, then the
- * one error handler. The public listener serves /v1, /health, /metrics and /openapi.yaml, and
- * /admin too unless the admin API has a listener of its own ({@code admin.port}); then /admin is
- * served only there and is a 404 on the public port.
+ * correlation id, authentication), then one route per OpenAPI operation (throttle, body read up to
+ * the limit, load shedder, validation, handler), then the one error handler. The public listener
+ * serves /v1, /health, /metrics and /openapi.yaml, and /admin too unless the admin API has a
+ * listener of its own ({@code admin.port}); then /admin is served only there and is a 404 on the
+ * public port.
  */
 final class ApiRoutes {
 
@@ -77,7 +77,6 @@ final class ApiRoutes {
     ErrorHandler errors = new ErrorHandler(bodyLimit);
     router.route().handler(metrics);
     router.route().handler(new CorrelationId());
-    router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
     // Path-less routes on purpose: a route with a path would prefix the metrics route label.
     if (withPublic) {
       router.route().handler(under("/v1/", new ChannelAuth(services.channelKeys(), services.bearerTokens())));
@@ -90,8 +89,8 @@ final class ApiRoutes {
       // runs in the HTTP verticle's start, so the probe lands on the event loop this router serves
       throttles.loopDelay().probeThisLoop(vertx);
     }
-    OpenApiRoutes ops = new OpenApiRoutes(router, services.contract(), policy -> throttles == null ? List.of()
-        : List.of(throttles.handler(policy), throttles.shedder(policy)), metrics);
+    OpenApiRoutes ops = new OpenApiRoutes(router, services.contract(), throttles,
+        metrics, bodyLimit);
     if (withPublic) {
       publicOperations(ops);
     }

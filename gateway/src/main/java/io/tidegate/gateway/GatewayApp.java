@@ -158,9 +158,18 @@ public final class GatewayApp {
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     GatewayApp app = new GatewayApp(vertx, config, registry);
-    return app.boot(config, registry)
-        .map(app)
-        .recover(e -> app.stop().transform(ignored -> Future.failedFuture(e)));
+    // Not bound to an event loop: a failed start closes Vert.x, and a future bound to one of its
+    // event loops would never report the outcome.
+    Promise<GatewayApp> started = Promise.promise();
+    app.boot(config, registry).onComplete(booted -> {
+      if (booted.succeeded()) {
+        started.complete(app);
+      } else {
+        LOG.error("start failed, closing what started: {}", booted.cause().toString());
+        app.stop().onComplete(ignored -> started.fail(booted.cause()));
+      }
+    });
+    return started.future();
   }
 
   private Future<Void> boot(GatewayConfig config, PrometheusMeterRegistry registry) {
@@ -346,13 +355,13 @@ public final class GatewayApp {
    */
   public Future<Void> stop() {
     draining = true;
-    if (shutdownDrainSeconds == 0) {
-      return close();
+    if (shutdownDrainSeconds > 0) {
+      LOG.info("shutting down: /health/ready answers 503 for {} s while requests are still served, then the "
+          + "listeners close", shutdownDrainSeconds);
     }
-    LOG.info("shutting down: /health/ready answers 503 for {} s while requests are still served, then the "
-        + "listeners close", shutdownDrainSeconds);
-    // The rest of the stop runs off Vert.x's threads after the drain, as when called from main: a
-    // future bound to an event loop's context would never report the close of that event loop.
+    // The stop runs off Vert.x's threads (after the drain), as when called from main, even when
+    // called from an event loop: a future bound to an event loop's context would never report the
+    // close of that event loop.
     Promise<Void> stopped = Promise.promise();
     CompletableFuture.runAsync(() -> close().onComplete(stopped),
         CompletableFuture.delayedExecutor(shutdownDrainSeconds, TimeUnit.SECONDS));

@@ -88,6 +88,70 @@ class HostileInputTest {
         "SELECT count(*) FROM orders WHERE external_id LIKE 'FUZZ%' OR customer_id LIKE 'FUZZ%'").get(0).get(0));
   }
 
+  /**
+   * Bodies are read only on routes that take one, after authentication and the throttle: a request
+   * refused before that leaves its body unread, and the next request on the same keep-alive
+   * connection must still be read from where that body ends, not from inside it.
+   */
+  @Example
+  void aBodyLeftUnreadDoesNotSpillIntoTheNextRequestOnTheConnection() throws Exception {
+    String check = "{\"lines\":[{\"sku\":\"SKU-0001\",\"quantity\":1}],\"pad\":\"" + "GET / HTTP/1.1\\r\\n".repeat(4000)
+        + "\"}";
+    try (Socket socket = new Socket("127.0.0.1", app.port())) {
+      socket.setSoTimeout(10_000);
+      // no key: 401 before the body is read
+      assertTrue(exchange(socket, "POST /v1/atp:check", "", "application/json", check).startsWith("401 "));
+      // a wrong media type: 415 before the body is read
+      assertTrue(exchange(socket, "POST /v1/prices:quote", WEBSHOP, "text/plain", check).startsWith("415 "));
+      // no such route (and a body it never reads)
+      assertTrue(exchange(socket, "POST /v1/nothing-here", WEBSHOP, "application/json", check).startsWith("404 "));
+      // the connection is still in step: each request gets its own answer (an unknown SKU named
+      // only by it), not one parsed out of an earlier body
+      String checked = exchange(socket, "POST /v1/atp:check", WEBSHOP, "application/json",
+          "{\"lines\":[{\"sku\":\"SKU-SPILL-1\",\"quantity\":1}]}");
+      assertTrue(checked.startsWith("404 ") && checked.contains("unknown SKU 'SKU-SPILL-1'"), checked);
+      String got = exchange(socket, "GET /v1/atp/SKU-SPILL-2", WEBSHOP, null, null);
+      assertTrue(got.startsWith("404 ") && got.contains("SKU-SPILL-2"), got);
+    }
+  }
+
+  /** One request on a kept-alive connection; reads its whole answer (Content-Length): "status body". */
+  private static String exchange(Socket socket, String requestLine, String key, String contentType, String body)
+      throws Exception {
+    byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+    String head = requestLine + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (key.isEmpty() ? "" : "X-Api-Key: " + key + "\r\n")
+        + (contentType == null ? "" : "Content-Type: " + contentType + "\r\nContent-Length: " + bytes.length + "\r\n")
+        + "\r\n";
+    OutputStream out = socket.getOutputStream();
+    out.write(concat(head.getBytes(StandardCharsets.ISO_8859_1), bytes));
+    out.flush();
+    InputStream in = socket.getInputStream();
+    int status = -1;
+    int length = 0;
+    for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+      if (status < 0) {
+        assertTrue(line.startsWith("HTTP/1.1 "), "status line, got '" + line + "'");
+        status = Integer.parseInt(line.substring(9, 12));
+      } else if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+        length = Integer.parseInt(line.substring(15).trim());
+      }
+    }
+    byte[] answer = in.readNBytes(length);
+    assertEquals(length, answer.length, "the whole answer body");
+    return status + " " + new String(answer, StandardCharsets.UTF_8);
+  }
+
+  private static String readLine(InputStream in) throws java.io.IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    int b;
+    while ((b = in.read()) != -1 && b != '\n') {
+      if (b != '\r') {
+        line.write(b);
+      }
+    }
+    return line.toString(StandardCharsets.ISO_8859_1);
+  }
+
   // ---- generators ----
 
   @Provide

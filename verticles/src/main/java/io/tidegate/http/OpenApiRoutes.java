@@ -4,10 +4,10 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,21 +26,34 @@ public final class OpenApiRoutes {
   private final Router router;
   private final ApiContract contract;
   private final Set<String> registered = new HashSet<>();
-  private final Function<String, List<Handler<RoutingContext>>> guards;
+  private final Guards guards;
   private final RequestMetrics metrics;
+  private final BodyHandler bodies;
 
   /**
-   * @param guards for an operation's {@code x-tidegate-rate-limit-policy}, the handlers that run
-   *               before validation (throttle, load shedder), so every answer of a throttled
-   *               route, a 400 included, carries the RateLimit fields
-   * @param metrics the router's first handler, which records each request under its operation
+   * What runs before validation on a route with an {@code x-tidegate-rate-limit-policy}, so that
+   * every answer of a throttled route, a 400 included, carries the RateLimit fields: the channel's
+   * throttle first (a 429 costs no body read), then, once the body is read, the load shedder (its
+   * latency samples then measure the gateway, not how fast a client uploads).
    */
-  public OpenApiRoutes(Router router, ApiContract contract, Function<String, List<Handler<RoutingContext>>> guards,
-                       RequestMetrics metrics) {
+  public interface Guards {
+    Handler<RoutingContext> throttle(String policy);
+
+    Handler<RoutingContext> shedder(String policy);
+  }
+
+  /**
+   * @param guards    throttling and shedding per policy; null when throttling is off
+   * @param metrics   the router's first handler, which records each request under its operation
+   * @param bodyLimit the largest request body read (a larger one is a 413); bodies are read only on
+   *                  routes that take one, after authentication and the throttle
+   */
+  public OpenApiRoutes(Router router, ApiContract contract, Guards guards, RequestMetrics metrics, long bodyLimit) {
     this.router = router;
     this.metrics = metrics;
     this.contract = contract;
     this.guards = guards;
+    this.bodies = BodyHandler.create(false).setBodyLimit(bodyLimit);
   }
 
   /** Serves {@code operationId} with the given handlers, after validation. */
@@ -57,11 +70,20 @@ public final class OpenApiRoutes {
       RequestMetrics.routed(rc, measured);
       rc.next();
     });
-    if (operation.rateLimitPolicy() != null) {
-      guards.apply(operation.rateLimitPolicy()).forEach(route::handler);
+    String policy = guards == null ? null : operation.rateLimitPolicy();
+    if (policy != null) {
+      route.handler(guards.throttle(policy));
     }
     if (operation.body() != null) {
       route.handler(OpenApiRoutes::requireJson);
+      // As a plain handler: Vert.x refuses a BodyHandler after user handlers on the same route. It
+      // sees all of the body because every handler before it calls next() synchronously (bearer
+      // tokens are verified against keys already in memory); an asynchronous one would have to
+      // pause the request first.
+      route.handler(bodies::handle);
+    }
+    if (policy != null) {
+      route.handler(guards.shedder(policy));
     }
     route.handler(rc -> validate(rc, operation));
     for (Handler<RoutingContext> handler : handlers) {

@@ -5,6 +5,7 @@ import io.tidegate.config.ConfigException;
 import io.tidegate.http.ApiFailure;
 import io.tidegate.http.ApiKeyAuth;
 import io.tidegate.http.Channel;
+import io.tidegate.http.OpenApiRoutes;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -39,7 +40,7 @@ import java.util.function.LongSupplier;
  * times its configured budget, so configure {@code quota / N} (see the operator notes in
  * {@code config/throttles.yaml}).
  */
-public final class Throttles {
+public final class Throttles implements OpenApiRoutes.Guards {
 
   /** The policy named in {@code violated-policies} when the channel's concurrent-request cap refused. */
   public static final String CONCURRENCY = "concurrency";
@@ -85,17 +86,19 @@ public final class Throttles {
    * every response of the route. Over budget: {@code 429 RATE_LIMITED} with {@code Retry-After}.
    * Install after {@link ApiKeyAuth} and before the route's {@link #shedder}.
    */
-  public Handler<RoutingContext> handler(String policy) {
+  @Override
+  public Handler<RoutingContext> throttle(String policy) {
     int index = index(ThrottleSettings.POLICIES, policy, "policy");
     return rc -> admit(rc, policy, index);
   }
 
-  /** The in-flight limiter of a route class; install after {@link #handler}. */
   /** The event-loop delay the shedders read; each HTTP verticle starts a probe on its loop. */
   public EventLoopDelay loopDelay() {
     return loopDelay;
   }
 
+  /** The in-flight limiter of a route class; install after {@link #throttle}. */
+  @Override
   public LoadShedder shedder(String routeClass) {
     index(ThrottleSettings.ROUTE_CLASSES, routeClass, "route class");
     return shedders.get(routeClass);

@@ -65,7 +65,7 @@ class ThrottleHttpTest {
     router.route().handler(new CorrelationId());
     router.route().handler(new ApiKeyAuth<>("X-Api-Key", keys));
     router.get("/v1/atp/:sku")
-        .handler(throttles.handler("atp"))
+        .handler(throttles.throttle("atp"))
         .handler(throttles.shedder("atp"))
         .handler(this::answer);
     router.route().failureHandler(new ErrorHandler(1024));
