@@ -189,7 +189,7 @@ public final class GatewayApp {
               res.codec(), audit);
           return deployFeeds(config, res.codec(), registry)
               .compose(v -> vertx.deployVerticle(new OrderStatusProjector(config.kafka(), config.orders().statusGroup(),
-                  pool, res.codec(), registry)))
+                  pool, res.codec(), publisher, new DeadLetters(producer), registry)))
               .compose(v -> vertx.deployVerticle(poster))
               .compose(v -> bearerTokens(config))
               .compose(v -> deployHttp(config, new ApiRoutes.Services(config, inventory, reservations,

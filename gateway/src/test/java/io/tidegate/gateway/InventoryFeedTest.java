@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -147,7 +148,8 @@ class InventoryFeedTest {
     assertEquals(42, awaitAtp(after, body -> true).getJsonArray("locations").getJsonObject(0).getInteger("onHand"));
     assertProblem(http.get("/v1/atp/" + schemaBreaker, "X-Api-Key", "dev-webshop-key"), 404, "NOT_FOUND");
 
-    List<ConsumerRecord<String, byte[]>> dlq = readDlq(2, badKey, schemaBreaker + "@DC1");
+    List<ConsumerRecord<String, byte[]>> dlq = read(Topics.dlqOf(Topics.INVENTORY_POSITIONS), 2, badKey,
+        schemaBreaker + "@DC1");
     for (ConsumerRecord<String, byte[]> r : dlq) {
       assertTrue(r.headers().lastHeader("dlq.reason") != null, "DLQ record without a reason");
       assertEquals(Topics.INVENTORY_POSITIONS,
@@ -155,7 +157,8 @@ class InventoryFeedTest {
     }
   }
 
-  private static List<ConsumerRecord<String, byte[]>> readDlq(int expected, String... keys) {
+  /** Reads {@code topic} from the start until it has seen {@code expected} records with one of {@code keys}. */
+  static List<ConsumerRecord<String, byte[]>> read(String topic, int expected, String... keys) {
     Properties p = new Properties();
     p.put("bootstrap.servers", TestStack.get().kafka().bootstrapServers());
     p.put("group.id", "dlq-reader-" + UUID.randomUUID());
@@ -164,8 +167,8 @@ class InventoryFeedTest {
     List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
         new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(Topics.dlqOf(Topics.INVENTORY_POSITIONS)));
-      Eventually.await(DEADLINE, expected + " DLQ records for " + wanted, () -> {
+      consumer.subscribe(List.of(topic));
+      Eventually.await(DEADLINE, expected + " records on " + topic + " for " + wanted, () -> {
         consumer.poll(Duration.ofMillis(200)).forEach(r -> {
           if (wanted.contains(r.key())) {
             found.add(r);
@@ -173,6 +176,31 @@ class InventoryFeedTest {
         });
         return found.size();
       }, n -> n >= expected);
+    }
+    return found;
+  }
+
+  /** Every record of {@code topic} with key {@code key}, up to the end the topic has now. */
+  static List<ConsumerRecord<String, byte[]>> readAll(String topic, String key) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", TestStack.get().kafka().bootstrapServers());
+    List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
+        new ByteArrayDeserializer())) {
+      List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(info -> new org.apache.kafka.common.TopicPartition(topic, info.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + DEADLINE.toNanos();
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        assertTrue(System.nanoTime() < deadline, "read " + topic + " to its end in time");
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+          if (key.equals(r.key())) {
+            found.add(r);
+          }
+        });
+      }
     }
     return found;
   }

@@ -13,16 +13,22 @@ import io.tidegate.dev.TestStack;
 import io.tidegate.dev.erp.ErpSimulator;
 import io.tidegate.dev.erp.ErpSimulatorOptions;
 import io.tidegate.dev.erp.KafkaStatusSink;
+import io.tidegate.schemas.Topics;
+import io.tidegate.schemas.events.ErpOrderStatusChanged;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -224,7 +230,11 @@ class OrdersTest {
           && entry.contains("\"outcome\":\"applied\"") && entry.contains("\"who\":\"admin-key:df76ff79\"")
           && entry.contains("\"correlationId\":\"replay-" + orderId + "\""), entry);
     }
-    awaitStatus(orderId, "SUBMITTED");
+    JsonArray history = awaitStatus(orderId, "SUBMITTED").getJsonArray("history");
+    // the replayed OrderAccepted is not a second acceptance; the operator's replay note is in the history
+    assertEquals(1, history.stream().filter(e -> ((JsonObject) e).getString("status").equals("ACCEPTED")
+        && ((JsonObject) e).getString("detail") == null).count(), history.encode());
+    assertTrue(history.encode().contains("replayed from the dead-letter queue"), history.encode());
     assertProblem(http.post("/admin/dlq/orders/" + orderId + "/replay", null, "", "X-Admin-Key", ADMIN), 404,
         "NOT_FOUND");
     assertNull(null);
@@ -303,6 +313,7 @@ class OrdersTest {
 
   @Test
   void anErpOnTheNewStatusSchemaAndOneOnTheOldAreReadAlike() throws Exception {
+    double refusedBefore = sample(http.get("/metrics").body(), "gateway_order_status_poison_total");
     String sku = stockedSku(20);
     Answer onV1 = order(WEBSHOP, UUID.randomUUID().toString(), body(null, "C-1008", sku, 2));
     assertEquals(202, onV1.status(), onV1.body());
@@ -327,8 +338,53 @@ class OrdersTest {
     Eventually.await(DEADLINE, "both orders' reservations released",
         () -> http.get("/v1/atp/" + sku, KEY, WEBSHOP).json().getJsonObject("total").getInteger("reserved"),
         reserved -> reserved == 0);
-    assertEquals(-1.0, sample(http.get("/metrics").body(), "gateway_order_status_poison_total"),
+    assertEquals(refusedBefore, sample(http.get("/metrics").body(), "gateway_order_status_poison_total"),
         "no status event refused");
+  }
+
+  @Test
+  void copiesOfAnErpStatusAreRecordedOnceABadOneIsDeadLetteredAndEveryChangeIsOnTheStatusTopic() throws Exception {
+    Answer a = order(WEBSHOP, UUID.randomUUID().toString(), body(null, "C-1009", stockedSku(5), 1));
+    assertEquals(202, a.status(), a.body());
+    String orderId = a.json().getString("orderId");
+    String erpNumber = awaitStatus(orderId, "INVOICED").getString("erpOrderNumber");
+    // The ERP sends BOOKED again under a new event id, then a record that is no event at all; then,
+    // on the same partition, a barrier: once the store shows it, both were applied and committed.
+    sendErpStatus(orderId, new ErpOrderStatusChanged(orderId, erpNumber, ErpOrderStatusChanged.Status.BOOKED, 2, null,
+        Instant.now()));
+    TestStack.get().producer().send(new ProducerRecord<>(Topics.ORDERS_ERP_STATUS, 0, orderId,
+        "{\"not\":\"an event\"}".getBytes(StandardCharsets.UTF_8))).get();
+    String barrier = "barrier-" + UUID.randomUUID();
+    publishAccepted(barrier, Instant.now());
+    String reason = "barrier " + UUID.randomUUID();
+    sendErpStatus(barrier, new ErpOrderStatusChanged(barrier, null, ErpOrderStatusChanged.Status.REJECTED, 9, reason,
+        Instant.now()));
+    Eventually.await(DEADLINE, "the barrier recorded", () -> http.get("/v1/orders/" + barrier, KEY, WEBSHOP),
+        b -> b.status() == 200 && b.body().contains(reason));
+
+    JsonArray history = http.get("/v1/orders/" + orderId, KEY, WEBSHOP).json().getJsonArray("history");
+    List<String> statuses = history.stream().map(e -> ((JsonObject) e).getString("status")).toList();
+    assertEquals(List.of("ACCEPTED", "SUBMITTED", "BOOKED", "RELEASED", "SHIPPED", "INVOICED"),
+        statuses.stream().sorted(java.util.Comparator.comparingInt(
+            st -> io.tidegate.orders.StatusRank.of(io.tidegate.schemas.events.OrderStatus.valueOf(st)))).toList(),
+        "each status once: " + history.encode());
+
+    ConsumerRecord<String, byte[]> dead = InventoryFeedTest.read(Topics.dlqOf(Topics.ORDERS_ERP_STATUS), 1, orderId)
+        .get(0);
+    assertEquals("{\"not\":\"an event\"}", new String(dead.value(), StandardCharsets.UTF_8));
+    assertNotNull(dead.headers().lastHeader("dlq.reason"), "a reason");
+
+    List<String> published = InventoryFeedTest.readAll(Topics.ORDERS_STATUS, orderId).stream()
+        .map(r -> new JsonObject(new String(r.value(), StandardCharsets.UTF_8)).getJsonObject("data").getString("status"))
+        .sorted().toList();
+    assertEquals(List.of("BOOKED", "INVOICED", "RELEASED", "SHIPPED", "SUBMITTED"), published,
+        "every status change the gateway recorded, once, on " + Topics.ORDERS_STATUS);
+  }
+
+  private static void sendErpStatus(String orderId, ErpOrderStatusChanged status) throws Exception {
+    byte[] value = new io.tidegate.schemas.events.EventCodec().encode(io.tidegate.schemas.events.EventEnvelope.of(
+        io.tidegate.schemas.events.EventType.ERP_ORDER_STATUS_CHANGED, "corr-" + orderId, "erp-test", status));
+    TestStack.get().producer().send(new ProducerRecord<>(Topics.ORDERS_ERP_STATUS, 0, orderId, value)).get();
   }
 
   // ---- helpers ----

@@ -224,11 +224,16 @@ public final class CompactedFeedVerticle extends VerticleBase {
       ignored.increment();
       LOG.error("{} record {}@{} could not be applied", topic, record.partition(), record.offset(), e);
     } catch (InvalidEventException e) {
+      if (deadLetters == null) {
+        // A feed every instance reads (soft reservations): the order status projector, one
+        // consumer group for all instances, dead-letters the record once.
+        ignored.increment();
+        LOG.debug("{} record {}@{} skipped: {}", topic, record.partition(), record.offset(), e.reason());
+        return;
+      }
       deadLettered.increment();
       LOG.warn("{} record {}@{} dead-lettered: {}", topic, record.partition(), record.offset(), e.reason());
-      if (deadLetters != null) {
-        deadLetters.send(record, e.reason());
-      }
+      deadLetters.send(record, e.reason());
     }
   }
 

@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The order status store (PostgreSQL): one row per order plus its status history. Written by the
  * status projector from the order topics (and directly by intake right after the Kafka ack, so that
- * {@code statusUrl} answers at once); every write is idempotent, keyed by order id and event id.
+ * {@code statusUrl} answers at once); every write is idempotent: a history entry is keyed by order
+ * id and event id, and a status is recorded once per order (FAILED and an operator's replay note
+ * excepted; see migration V6), so copies of one status change with different event ids add nothing.
  */
 public final class OrderRepository {
 
@@ -37,7 +39,7 @@ public final class OrderRepository {
   static final String INSERT_HISTORY = """
       INSERT INTO order_status_history (order_id, status, rank, at, detail, event_id)
       VALUES ($1, $2, $3, $4, $5, $6)
-      ON CONFLICT (order_id, event_id) DO NOTHING""";
+      ON CONFLICT DO NOTHING""";
   /**
    * Moves the order to the highest-ranked status in its history, whatever order events came in.
    * Returns a row only when the order moves; {@code booked_after} is the seconds from intake when
@@ -63,6 +65,7 @@ public final class OrderRepository {
       SELECT order_id, status, at, detail FROM order_status_history WHERE order_id = ANY($1)
       ORDER BY at, rank""";
   static final String STATUS_RANK = "SELECT status_rank FROM orders WHERE order_id = $1";
+  static final String HEAD = "SELECT channel, status FROM orders WHERE order_id = $1";
   /**
    * Intake's one round trip after the Kafka ack: the idempotency key completed with the 202 to
    * replay, the order row and its ACCEPTED entry (the projector writes the same rows from Kafka;
@@ -87,7 +90,7 @@ public final class OrderRepository {
         RETURNING order_id)
       INSERT INTO order_status_history (order_id, status, rank, at, detail, event_id)
       SELECT $1, 'ACCEPTED', 0, $6::timestamptz, NULL, $9::uuid FROM (SELECT count(*) FROM o) AS order_row_first
-      ON CONFLICT (order_id, event_id) DO NOTHING""";
+      ON CONFLICT DO NOTHING""";
 
   private final Pool pool;
 
@@ -104,6 +107,30 @@ public final class OrderRepository {
             eventId)).mapEmpty();
   }
 
+  /**
+   * What {@link #recordStatus} did.
+   *
+   * @param added       the status is new in the order's history (not a copy of one recorded)
+   * @param bookedAfter seconds from intake to booking when this status got the order booked, else null
+   */
+  public record Recorded(boolean added, Double bookedAfter) {
+  }
+
+  /** The order's channel and status, or null when the store has no row for it (yet). */
+  public Future<Head> head(SqlClient client, String orderId) {
+    return client.preparedQuery(HEAD).execute(Tuple.of(orderId)).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row row = rows.iterator().next();
+      return new Head(row.getString("channel"), OrderStatus.valueOf(row.getString("status")));
+    });
+  }
+
+  /** An order's channel and current status. */
+  public record Head(String channel, OrderStatus status) {
+  }
+
   /** See {@link #RECORD_INTAKE}: one statement, one round trip. */
   public Future<Void> recordIntake(OrderAccepted order, JsonObject body, UUID eventId, JsonObject response) {
     return pool.preparedQuery(RECORD_INTAKE).execute(Tuple.from(new Object[] {order.orderId(), order.channel(),
@@ -111,20 +138,17 @@ public final class OrderRepository {
         eventId})).mapEmpty();
   }
 
-  /**
-   * Appends a status to the order's history and moves the order to its highest-ranked status.
-   *
-   * @return seconds from intake to booking when this status is the one that got the order booked,
-   *     else null
-   */
-  public Future<Double> recordStatus(SqlClient client, String orderId, OrderStatus status, Instant at, String detail,
-                                     String erpOrderNumber, UUID eventId) {
-    Future<?> history = client.preparedQuery(INSERT_HISTORY)
-        .execute(Tuple.of(orderId, status.name(), StatusRank.of(status), utc(at), detail, eventId));
-    Future<?> erp = erpOrderNumber == null ? history
-        : history.compose(r -> client.preparedQuery(SET_ERP_NUMBER).execute(Tuple.of(orderId, erpOrderNumber)));
-    return erp.compose(r -> client.preparedQuery(REFRESH_STATUS).execute(Tuple.of(orderId)))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getDouble("booked_after"));
+  /** Appends a status to the order's history (unless recorded already) and moves the order to its highest-ranked status. */
+  public Future<Recorded> recordStatus(SqlClient client, String orderId, OrderStatus status, Instant at, String detail,
+                                       String erpOrderNumber, UUID eventId) {
+    Future<Boolean> history = client.preparedQuery(INSERT_HISTORY)
+        .execute(Tuple.of(orderId, status.name(), StatusRank.of(status), utc(at), detail, eventId))
+        .map(rows -> rows.rowCount() > 0);
+    Future<Boolean> erp = erpOrderNumber == null ? history
+        : history.compose(added -> client.preparedQuery(SET_ERP_NUMBER).execute(Tuple.of(orderId, erpOrderNumber))
+            .map(added));
+    return erp.compose(added -> client.preparedQuery(REFRESH_STATUS).execute(Tuple.of(orderId))
+        .map(rows -> new Recorded(added, rows.size() == 0 ? null : rows.iterator().next().getDouble("booked_after"))));
   }
 
   /** The status rank the store holds for the order, or -1 if it has no row yet. */

@@ -3,11 +3,14 @@ package io.tidegate.orders;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tidegate.config.KafkaSettings;
+import io.tidegate.kafka.DeadLetters;
+import io.tidegate.kafka.EventPublisher;
 import io.tidegate.kafka.KafkaClients;
 import io.tidegate.schemas.Topics;
 import io.tidegate.schemas.events.ErpOrderStatusChanged;
 import io.tidegate.schemas.events.EventCodec;
 import io.tidegate.schemas.events.EventEnvelope;
+import io.tidegate.schemas.events.EventType;
 import io.tidegate.schemas.events.InvalidEventException;
 import io.tidegate.schemas.events.OrderAccepted;
 import io.tidegate.schemas.events.OrderDeadLettered;
@@ -20,9 +23,11 @@ import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +38,15 @@ import org.slf4j.LoggerFactory;
  * gateway's own transitions) and {@code orders.erp-status.v1} (the ERP's progression) append to its
  * history, {@code orders.dlq.v1} lists it for the admin API. Each poll is applied in one
  * transaction and its offsets are committed only after the commit; every write is idempotent, so a
- * crash between the two replays harmlessly. A poison record is logged and skipped, never blocks.
+ * crash between the two replays harmlessly. A poison record never blocks: one of the ERP's feed goes
+ * to {@code orders.erp-status.v1.dlq} (the ack awaited before the offset moves), one of the gateway's
+ * own topics is logged and counted.
+ *
+ * <p>An ERP status that is new for the order (BOOKED, RELEASED, SHIPPED, INVOICED, REJECTED) is also
+ * published on {@code orders.status.v1}, so that topic carries every status change the gateway
+ * records. It is published before the transaction commits, with an event id derived from the ERP
+ * event's: a crash in between publishes it again under the same id, and the store, which reads its
+ * own copy back, records it once.
  */
 public final class OrderStatusProjector extends VerticleBase {
 
@@ -48,13 +61,18 @@ public final class OrderStatusProjector extends VerticleBase {
   private final OrderRepository orders;
   private final DeadLetterRepository deadLetters;
   private final EventCodec codec;
+  private final EventPublisher publisher;
+  private final DeadLetters erpDeadLetters;
   private final MeterRegistry registry;
   private final Timer bookedAging;
   private KafkaConsumer<String, byte[]> consumer;
   private volatile boolean stopped;
 
-  public OrderStatusProjector(KafkaSettings kafka, String group, Pool pool, EventCodec codec, MeterRegistry registry) {
+  public OrderStatusProjector(KafkaSettings kafka, String group, Pool pool, EventCodec codec, EventPublisher publisher,
+                              DeadLetters erpDeadLetters, MeterRegistry registry) {
     this.kafka = kafka;
+    this.publisher = publisher;
+    this.erpDeadLetters = erpDeadLetters;
     this.group = group;
     this.pool = pool;
     this.orders = new OrderRepository(pool);
@@ -173,9 +191,14 @@ public final class OrderStatusProjector extends VerticleBase {
     try {
       event = record.value() == null ? null : codec.decode(record.value());
     } catch (InvalidEventException e) {
+      registry.counter("gateway_order_status_poison_total", "topic", record.topic()).increment();
+      if (record.topic().equals(Topics.ORDERS_ERP_STATUS)) {
+        LOG.warn("{} record {}@{} dead-lettered to {}: {}", record.topic(), record.partition(), record.offset(),
+            Topics.dlqOf(record.topic()), e.reason());
+        return erpDeadLetters.send(record, e.reason());
+      }
       LOG.warn("{} record {}@{} skipped by the status store: {}", record.topic(), record.partition(), record.offset(),
           e.reason());
-      registry.counter("gateway_order_status_poison_total", "topic", record.topic()).increment();
       return Future.succeededFuture();
     }
     if (event == null) {
@@ -187,19 +210,41 @@ public final class OrderStatusProjector extends VerticleBase {
     }
     if (data instanceof OrderStatusChanged s) {
       return orders.recordStatus(tx, s.orderId(), s.status(), s.at(), s.detail(), s.erpOrderNumber(), event.eventId())
-          .map(age -> collect(booked, age));
+          .map(recorded -> collect(booked, recorded.bookedAfter()));
     }
     if (data instanceof ErpOrderStatusChanged s) {
       LOG.atDebug().addKeyValue("orderId", s.orderId()).addKeyValue("correlationId", event.correlationId())
           .addKeyValue("event", "order.erp_status").addKeyValue("status", s.status().orderStatus())
           .log("ERP status recorded");
-      return orders.recordStatus(tx, s.orderId(), s.status().orderStatus(), s.at(), s.reason(), s.erpOrderNumber(),
-          event.eventId()).map(age -> collect(booked, age));
+      return orders.head(tx, s.orderId()).compose(before -> orders.recordStatus(tx, s.orderId(),
+              s.status().orderStatus(), s.at(), s.reason(), s.erpOrderNumber(), event.eventId())
+          .compose(recorded -> {
+            collect(booked, recorded.bookedAfter());
+            return recorded.added() ? republish(event, s, before) : Future.succeededFuture();
+          }));
     }
     if (data instanceof OrderDeadLettered d) {
       return deadLetters.record(tx, d, dataOf(record).getJsonObject("order"), event.occurredAt());
     }
     return Future.succeededFuture();
+  }
+
+  /** The ERP's status change as the gateway records it, on {@code orders.status.v1}. */
+  private Future<Void> republish(EventEnvelope<?> erpEvent, ErpOrderStatusChanged s, OrderRepository.Head before) {
+    if (before == null) {
+      // The order is not in the store (an ERP status for an order the gateway never accepted, or
+      // one whose OrderAccepted is still on its way): its channel, part of the event, is unknown.
+      LOG.warn("ERP status {} of unknown order {} recorded but not published on {}", s.status(), s.orderId(),
+          Topics.ORDERS_STATUS);
+      registry.counter("gateway_order_status_unpublished_total").increment();
+      return Future.succeededFuture();
+    }
+    OrderStatusChanged changed = new OrderStatusChanged(s.orderId(), before.channel(), s.status().orderStatus(),
+        before.status(), s.reason(), s.erpOrderNumber(), s.at());
+    UUID eventId = UUID.nameUUIDFromBytes(("erp-status:" + erpEvent.eventId()).getBytes(StandardCharsets.UTF_8));
+    EventType type = EventType.ORDER_STATUS_CHANGED;
+    return publisher.publish(new EventEnvelope<>(eventId, type.typeName(), type.schemaVersion(), erpEvent.occurredAt(),
+        erpEvent.correlationId(), "tidegate-status", changed)).mapEmpty();
   }
 
   private static Void collect(List<Double> booked, Double secondsFromIntake) {
