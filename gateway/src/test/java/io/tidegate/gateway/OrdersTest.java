@@ -157,6 +157,11 @@ class OrdersTest {
     assertProblem(zero, 400, "VALIDATION_FAILED");
     assertEquals("/lines/0/quantity", zero.json().getJsonArray("errors").getJsonObject(0).getString("pointer"));
 
+    Answer negative = order(WEBSHOP, UUID.randomUUID().toString(), body(externalId, "C-1", sku, 1)
+        .put("lines", new JsonArray().add(new JsonObject().put("sku", sku).put("quantity", 1).put("unitPrice", "-5.00"))));
+    assertProblem(negative, 400, "VALIDATION_FAILED");
+    assertEquals("/lines/0/unitPrice", negative.json().getJsonArray("errors").getJsonObject(0).getString("pointer"));
+
     Answer tooMany = order(WEBSHOP, UUID.randomUUID().toString(), body(externalId, "C-1", sku, 11));
     assertProblem(tooMany, 422, "INSUFFICIENT_STOCK");
     assertEquals("/lines/0/quantity", tooMany.json().getJsonArray("errors").getJsonObject(0).getString("pointer"));
