@@ -191,8 +191,10 @@ class OrdersTest {
       assertEquals(202, backorder.status(), "the marketplace's policy is backorder: " + backorder.body());
       assertEquals(10, http.get("/v1/atp/" + sku, KEY, WEBSHOP).json().getJsonObject("total").getInteger("reserved"),
           "only the promised 3 of the backorder are held");
-      Eventually.await(DEADLINE, "ERP breaker open in readiness",
-          () -> http.get("/health/ready").body(), body -> body.contains("\"breaker\":\"open\""));
+      Answer ready = Eventually.await(DEADLINE, "ERP breaker open in readiness",
+          () -> http.get("/health/ready"), r -> r.body().contains("\"breaker\":\"open\"") && r.status() == 200);
+      assertEquals(200, ready.status(), "the ERP being down never makes the instance unready: " + ready.body());
+      assertTrue(ready.body().contains("\"breaker\":\"open\",\"degraded\":true"), ready.body());
     } finally {
       configureErp(new JsonObject().put("down", false));
     }

@@ -41,10 +41,9 @@ public final class Readiness {
         .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("reason", "database unreachable")))));
     // The ERP being down does not make this instance unready: reads and order intake still work
     // (orders wait in Kafka). The breaker states are reported for operators and alerts.
-    checks.register("erp", CHECK_TIMEOUT_MS, promise -> promise.complete(Status.OK(new JsonObject()
-        .put("breaker", erpBreaker.get()))));
-    checks.register("kafka-producer", CHECK_TIMEOUT_MS, promise -> promise.complete(Status.OK(new JsonObject()
-        .put("breaker", kafkaBreaker.get()))));
+    checks.register("erp", CHECK_TIMEOUT_MS, promise -> promise.complete(Status.OK(breaker(erpBreaker.get()))));
+    checks.register("kafka-producer", CHECK_TIMEOUT_MS,
+        promise -> promise.complete(Status.OK(breaker(kafkaBreaker.get()))));
     feed(checks, "inventory-feed", inventory);
     feed(checks, "price-feed", prices);
     // Soft reservations must be loaded before this instance takes orders, or it could oversell.
@@ -52,6 +51,10 @@ public final class Readiness {
         reservationFeeds.stream().allMatch(FeedStatus::everInSync) ? Status.OK()
             : Status.KO(new JsonObject().put("reason", "initial replay"))));
     return checks;
+  }
+
+  private static JsonObject breaker(String state) {
+    return new JsonObject().put("breaker", state).put("degraded", !"closed".equals(state));
   }
 
   private static void feed(HealthChecks checks, String name, FeedStatus feed) {
