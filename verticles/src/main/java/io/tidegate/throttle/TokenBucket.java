@@ -99,9 +99,13 @@ public final class TokenBucket {
     return policyHeader;
   }
 
-  /** {@code "atp";r=37;t=1}. */
+  /**
+   * {@code "atp";r=37;t=1}. {@code r} is capped at the policy's quota {@code q}: with a burst larger
+   * than the quota the bucket may hold more, but a client told it has more left than its quota per
+   * window would read the fields as inconsistent.
+   */
   String stateHeader(Decision d) {
-    return "\"" + policy.name() + "\";r=" + d.remaining() + ";t=" + d.resetSeconds();
+    return "\"" + policy.name() + "\";r=" + Math.min(d.remaining(), policy.quota()) + ";t=" + d.resetSeconds();
   }
 
   private static long ceilSeconds(long nanos) {

@@ -37,6 +37,18 @@ class TokenBucketTest {
   }
 
   @Test
+  void theAdvertisedRemainderNeverExceedsTheQuotaEvenWithALargerBurst() {
+    TokenBucket bucket = bucket(10, 1, 30);
+    TokenBucket.Decision first = bucket.tryTake();
+    assertEquals(29, first.remaining(), "the bucket itself holds the burst");
+    assertEquals("\"atp\";r=10;t=1", bucket.stateHeader(first));
+    for (int i = 0; i < 24; i++) {
+      bucket.tryTake();
+    }
+    assertEquals("\"atp\";r=5;t=3", bucket.stateHeader(bucket.peek()));
+  }
+
+  @Test
   void refillsAtQuotaPerWindow() {
     TokenBucket bucket = bucket(10, 1, 10);
     drain(bucket);
