@@ -119,6 +119,19 @@ class InventoryFeedTest {
   }
 
   @Test
+  void aRecordShapedLikeTheContractsExampleIsApplied() throws Exception {
+    // CONTRACT.md's feed example: type, schemaVersion and data, no other envelope field
+    String sku = uniqueSku();
+    String example = "{\"type\":\"InventoryPositionChanged\",\"schemaVersion\":1,\"data\":{\"sku\":\"" + sku
+        + "\",\"location\":\"DC1\",\"sequence\":42,\"onHand\":120,\"allocated\":10,\"damaged\":2,"
+        + "\"safetyStock\":5,\"inTransit\":[{\"quantity\":50,\"expectedDate\":\"2026-12-01\"}]}}";
+    TestStack.get().producer().send(new ProducerRecord<>(Topics.INVENTORY_POSITIONS, sku + "@DC1",
+        example.getBytes(StandardCharsets.UTF_8))).get();
+    JsonObject atp = awaitAtp(sku, body -> true);
+    assertEquals(120, atp.getJsonArray("locations").getJsonObject(0).getInteger("onHand"), atp.encode());
+  }
+
+  @Test
   void anOlderOrDuplicateSequenceNeverOverwritesANewerOne() throws Exception {
     String sku = uniqueSku();
     publish(position(sku, "DC1", 5, 100, 0, 0, 0));

@@ -189,7 +189,7 @@ public final class OrderStatusProjector extends VerticleBase {
   private Future<Void> applyOne(SqlClient tx, KafkaConsumerRecord<String, byte[]> record, List<Double> booked) {
     EventEnvelope<?> event;
     try {
-      event = record.value() == null ? null : codec.decode(record.value());
+      event = record.value() == null ? null : io.tidegate.kafka.CompactedFeedVerticle.decode(codec, record);
     } catch (InvalidEventException e) {
       registry.counter("gateway_order_status_poison_total", "topic", record.topic()).increment();
       if (record.topic().equals(Topics.ORDERS_ERP_STATUS)) {

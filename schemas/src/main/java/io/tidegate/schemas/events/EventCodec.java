@@ -107,6 +107,38 @@ public final class EventCodec {
   }
 
   /**
+   * As {@link #decode(byte[])}, for a record another system produced onto a feed: an envelope field
+   * it left out is filled in instead of failing the record (a present field must still be valid).
+   * The contract's own examples of feed records carry only {@code type}, {@code schemaVersion} and
+   * {@code data}. Filled in: {@code eventId}, a UUID derived from the record's bytes (so identical
+   * copies share it and are dropped as duplicates); {@code occurredAt}, the record's timestamp;
+   * {@code correlationId}, the record's correlation id header, else the event id; {@code source},
+   * {@code "unknown"}.
+   *
+   * @param recordTime       the Kafka record's timestamp
+   * @param headerCorrelation the record's {@code correlationId} header, or null
+   */
+  public EventEnvelope<?> decodeFeed(byte[] value, Instant recordTime, String headerCorrelation)
+      throws InvalidEventException {
+    JsonNode root = parse(value);
+    ObjectNode event = (ObjectNode) root;
+    if (!event.has("eventId")) {
+      event.put("eventId", UUID.nameUUIDFromBytes(value).toString());
+    }
+    if (!event.has("occurredAt")) {
+      event.put("occurredAt", recordTime.toString());
+    }
+    if (!event.has("correlationId")) {
+      event.put("correlationId", headerCorrelation != null && !headerCorrelation.isBlank()
+        && headerCorrelation.length() <= 128 ? headerCorrelation : event.get("eventId").asText());
+    }
+    if (!event.has("source")) {
+      event.put("source", "unknown");
+    }
+    return toEnvelope(event, check(event));
+  }
+
+  /**
    * As {@link #decode(byte[])}, for a topic that carries one data type: any other type is invalid.
    */
   @SuppressWarnings("unchecked")

@@ -47,6 +47,27 @@ class EventCodecTest {
   }
 
   @Test
+  void aFeedRecordWithoutEnvelopeFieldsGetsThemFromTheRecord() throws InvalidEventException {
+    // CONTRACT.md's price rule example exactly as printed there: type, schemaVersion, data
+    String bare = "{\"type\":\"PriceRuleChanged\",\"schemaVersion\":1,\"data\":"
+      + Samples.CONTRACT_PRICE_RULE.substring(Samples.CONTRACT_PRICE_RULE.indexOf("{\"ruleId\""));
+    byte[] value = bare.strip().getBytes(UTF_8);
+    assertThrows(InvalidEventException.class, () -> CODEC.decode(value), "the strict decoder wants the envelope");
+    Instant recordTime = Instant.parse("2026-11-23T13:00:00Z");
+    EventEnvelope<?> event = CODEC.decodeFeed(value, recordTime, "from-header");
+    assertEquals("R-100", ((PriceRuleChanged) event.data()).ruleId());
+    assertEquals(recordTime, event.occurredAt());
+    assertEquals("from-header", event.correlationId());
+    assertEquals("unknown", event.source());
+    assertEquals(event.eventId(), CODEC.decodeFeed(value, Instant.now(), null).eventId(),
+      "identical copies share a derived event id");
+    assertEquals(event.eventId().toString(), CODEC.decodeFeed(value, recordTime, null).correlationId());
+    // a field that is there must still be valid
+    byte[] badId = bare.replace("{\"type\"", "{\"eventId\":\"nope\",\"type\"").getBytes(UTF_8);
+    assertThrows(InvalidEventException.class, () -> CODEC.decodeFeed(badId, recordTime, null));
+  }
+
+  @Test
   void contractPriceRuleExampleDecodes() throws InvalidEventException {
     EventEnvelope<PriceRuleChanged> event =
       CODEC.decode(Samples.CONTRACT_PRICE_RULE.getBytes(UTF_8), PriceRuleChanged.class);
