@@ -74,7 +74,7 @@ final class ApiRoutes {
   private Router create(Vertx vertx, boolean withPublic, boolean withAdmin) {
     Router router = Router.router(vertx);
     long bodyLimit = services.config().http().bodyLimitBytes();
-    ErrorHandler errors = new ErrorHandler(bodyLimit);
+    ErrorHandler errors = new ErrorHandler(bodyLimit, services.contract()::methodsAt);
     router.route().handler(metrics);
     router.route().handler(new CorrelationId());
     // Path-less routes on purpose: a route with a path would prefix the metrics route label.

@@ -86,9 +86,30 @@ class GatewayHttpTest {
     for (Answer a : new Answer[] {
         http.get("/v1/atp/SKU-0001"),
         http.get("/v1/atp/SKU-0001", KEY, "not-a-key"),
-        http.get("/v1/atp/SKU-0001", KEY, "dev-admin-key")}) {
+        http.get("/v1/atp/SKU-0001", KEY, "dev-admin-key"),
+        http.get("/v1/atp/SKU-0001", KEY, WEBSHOP, KEY, "not-a-key"),
+        http.get("/v1/atp/SKU-0001", KEY, WEBSHOP, KEY, WEBSHOP)}) {
       assertProblem(a, 401, "UNAUTHORIZED");
     }
+  }
+
+  @Test
+  void aMethodThePathDoesNotServeIs405ProblemJsonWithAllow() {
+    Answer deleted = http.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + app.port() + "/v1/atp/SKU-0001")).DELETE(), KEY, WEBSHOP);
+    assertProblem(deleted, 405, "METHOD_NOT_ALLOWED");
+    assertEquals("GET, HEAD", deleted.header("Allow"));
+    Answer put = http.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + app.port() + "/v1/orders"))
+        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{}")), KEY, WEBSHOP);
+    assertProblem(put, 405, "METHOD_NOT_ALLOWED");
+    assertEquals(java.util.Set.of("GET", "HEAD", "POST"), java.util.Set.of(put.header("Allow").split(", ")),
+        put.header("Allow"));
+    Answer head = http.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + app.port() + "/v1/atp/SKU-NOPE-HEAD"))
+        .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()), KEY, WEBSHOP);
+    assertEquals(404, head.status(), "HEAD is GET without the body");
+    assertEquals("", head.body());
   }
 
   @Test

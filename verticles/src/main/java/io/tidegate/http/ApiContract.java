@@ -31,9 +31,38 @@ public final class ApiContract {
   private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch");
 
   private final Map<String, ApiOperation> operations;
+  /** Each operation's path template as a pattern over request paths ({@code {sku}} is one segment). */
+  private final Map<ApiOperation, java.util.regex.Pattern> pathPatterns = new LinkedHashMap<>();
 
   private ApiContract(Map<String, ApiOperation> operations) {
     this.operations = operations;
+    operations.values().forEach(op -> pathPatterns.put(op, pathPattern(op.path())));
+  }
+
+  /** The methods served at a request path, in document order, HEAD after GET (a 405's {@code Allow}). */
+  public List<String> methodsAt(String requestPath) {
+    List<String> methods = new ArrayList<>();
+    pathPatterns.forEach((op, pattern) -> {
+      if (pattern.matcher(requestPath).matches() && !methods.contains(op.method().name())) {
+        methods.add(op.method().name());
+        if (op.method() == HttpMethod.GET) {
+          methods.add("HEAD");
+        }
+      }
+    });
+    return methods;
+  }
+
+  private static java.util.regex.Pattern pathPattern(String template) {
+    StringBuilder regex = new StringBuilder();
+    java.util.regex.Matcher param = java.util.regex.Pattern.compile("\\{[^}]+}").matcher(template);
+    int last = 0;
+    while (param.find()) {
+      regex.append(java.util.regex.Pattern.quote(template.substring(last, param.start()))).append("[^/]+");
+      last = param.end();
+    }
+    regex.append(java.util.regex.Pattern.quote(template.substring(last)));
+    return java.util.regex.Pattern.compile(regex.toString());
   }
 
   /** Reads and compiles the class-path document (blocking: call it at start-up). */

@@ -113,8 +113,9 @@ public abstract class ApiFailure extends RuntimeException {
 
   public static final class UnsupportedMediaType extends ApiFailure {
     public UnsupportedMediaType(String contentType) {
-      super(415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type",
-          "Content-Type must be application/json, got '" + contentType + "'", List.of(), 0);
+      super(415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type", contentType == null
+          ? "Content-Type application/json is required, and the request has none"
+          : "Content-Type must be application/json (UTF-8), got '" + contentType + "'", List.of(), 0);
     }
   }
 

@@ -5,7 +5,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Authenticates a request by its API key header and stores the principal on the context; a missing
- * or unknown key fails with 401 before validation or any handler runs.
+ * or unknown key, or the header more than once, fails with 401 before validation or any handler runs.
  */
 public final class ApiKeyAuth<P> implements Handler<RoutingContext> {
 
@@ -22,6 +22,11 @@ public final class ApiKeyAuth<P> implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext rc) {
+    if (rc.request().headers().getAll(header).size() > 1) {
+      // which one would count is up to each proxy on the way: refuse rather than guess
+      rc.fail(new ApiFailure.Unauthorized("Send one " + header + " header, not several"));
+      return;
+    }
     keys.lookup(rc.request().getHeader(header)).ifPresentOrElse(principal -> {
       authenticated(rc, principal);
       rc.next();

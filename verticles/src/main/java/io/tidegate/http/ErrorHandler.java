@@ -23,9 +23,16 @@ public final class ErrorHandler implements Handler<RoutingContext> {
   public static final String PROBLEM_JSON = "application/problem+json";
 
   private final long bodyLimitBytes;
+  private final java.util.function.Function<String, List<String>> allowedMethods;
 
   public ErrorHandler(long bodyLimitBytes) {
+    this(bodyLimitBytes, path -> List.of());
+  }
+
+  /** @param allowedMethods the methods served at a request path, for the {@code Allow} field of a 405 */
+  public ErrorHandler(long bodyLimitBytes, java.util.function.Function<String, List<String>> allowedMethods) {
     this.bodyLimitBytes = bodyLimitBytes;
+    this.allowedMethods = allowedMethods;
   }
 
   @Override
@@ -48,6 +55,12 @@ public final class ErrorHandler implements Handler<RoutingContext> {
           "The request could not be completed. Quote the correlation id when you report it.", List.of(), 0,
           Map.of());
       return;
+    }
+    if (failure.status() == 405) {
+      List<String> allowed = allowedMethods.apply(rc.normalizedPath());
+      if (!allowed.isEmpty()) {
+        rc.response().putHeader("Allow", String.join(", ", allowed));
+      }
     }
     if (failure instanceof ApiFailure.Unauthorized unauthorized && unauthorized.challenge() != null) {
       rc.response().putHeader("WWW-Authenticate", unauthorized.challenge());

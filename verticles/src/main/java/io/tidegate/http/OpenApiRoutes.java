@@ -65,6 +65,10 @@ public final class OpenApiRoutes {
     }
     Route route = router.routeWithRegex(operation.method(), toRegex(operation.path()))
         .setName(operation.path());
+    if (operation.method() == io.vertx.core.http.HttpMethod.GET) {
+      // HEAD is GET without the body (RFC 9110 9.3.2); Vert.x leaves the body out of a HEAD answer
+      route.method(io.vertx.core.http.HttpMethod.HEAD);
+    }
     RequestMetrics.Operation measured = metrics.operation(operation.path(), operation.method(), routeClass(operation));
     route.handler(rc -> {
       RequestMetrics.routed(rc, measured);
@@ -134,10 +138,23 @@ public final class OpenApiRoutes {
     rc.next();
   }
 
-  private static boolean isJson(String contentType) {
+  /** application/json, with no charset or UTF-8 (RFC 8259: JSON between systems is UTF-8). */
+  static boolean isJson(String contentType) {
     int semicolon = contentType.indexOf(';');
     String mime = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
-    return mime.equalsIgnoreCase("application/json");
+    if (!mime.equalsIgnoreCase("application/json")) {
+      return false;
+    }
+    for (String param : semicolon < 0 ? new String[0] : contentType.substring(semicolon + 1).split(";")) {
+      int eq = param.indexOf('=');
+      if (eq > 0 && param.substring(0, eq).trim().equalsIgnoreCase("charset")) {
+        String charset = param.substring(eq + 1).trim().replace("\"", "");
+        if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   static String toRegex(String template) {
