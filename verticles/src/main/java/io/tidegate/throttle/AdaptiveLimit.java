@@ -21,8 +21,8 @@ import java.util.function.LongSupplier;
  * When latency recovers after a long overload, {@code longRtt} is pulled down quickly so the limit
  * can grow again.
  *
- * <p>Thread-safe: samples from every event loop go through one short synchronized block; readers
- * of {@link #current()} only read a volatile.
+ * <p>Thread-safe: samples from every event loop go through one short critical section, which a
+ * sample skips rather than waits for; readers of {@link #current()} only read a volatile.
  */
 public final class AdaptiveLimit implements ConcurrencyLimit {
 
@@ -37,6 +37,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
   private final int minLimit;
   private final int maxLimit;
   private final LongSupplier nanoClock;
+  private final java.util.concurrent.locks.ReentrantLock window = new java.util.concurrent.locks.ReentrantLock();
   private volatile int limit;
 
   private double estimate;
@@ -62,8 +63,24 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     return limit;
   }
 
+  /**
+   * Adds a sample to the current window. A sample that arrives while another event loop holds the
+   * window is dropped instead of waiting for it: the window is a statistic, and an event loop
+   * must never block (under load, waiting here cost more than the rest of the limiter).
+   */
   @Override
-  public synchronized void onSample(long rttNanos, int inFlight) {
+  public void onSample(long rttNanos, int inFlight) {
+    if (!window.tryLock()) {
+      return;
+    }
+    try {
+      add(rttNanos, inFlight);
+    } finally {
+      window.unlock();
+    }
+  }
+
+  private void add(long rttNanos, int inFlight) {
     windowRttSum += Math.max(1, rttNanos);
     windowSamples++;
     windowMaxInFlight = Math.max(windowMaxInFlight, inFlight);

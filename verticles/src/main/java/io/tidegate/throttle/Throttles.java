@@ -128,10 +128,13 @@ public final class Throttles implements OpenApiRoutes.Guards {
     rc.next();
   }
 
+  private static final CharSequence RATE_LIMIT_POLICY = io.vertx.core.http.HttpHeaders.createOptimized("RateLimit-Policy");
+  private static final CharSequence RATE_LIMIT = io.vertx.core.http.HttpHeaders.createOptimized("RateLimit");
+
   private static void headers(RoutingContext rc, TokenBucket bucket, TokenBucket.Decision decision) {
     rc.response()
-        .putHeader("RateLimit-Policy", bucket.policyHeader())
-        .putHeader("RateLimit", bucket.stateHeader(decision));
+        .putHeader(RATE_LIMIT_POLICY, bucket.policyHeader())
+        .putHeader(RATE_LIMIT, bucket.stateHeader(decision));
   }
 
   private ChannelState state(String channel) {

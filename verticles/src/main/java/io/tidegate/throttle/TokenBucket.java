@@ -37,7 +37,7 @@ public final class TokenBucket {
   private final long intervalNanos;
   private final long toleranceNanos;
   private final AtomicLong tat;
-  private final String policyHeader;
+  private final CharSequence policyHeader;
 
   /** A full bucket. */
   public TokenBucket(RatePolicy policy, LongSupplier nanoClock) {
@@ -50,7 +50,7 @@ public final class TokenBucket {
     this.intervalNanos = ceilDiv(policy.windowSeconds() * NANOS_PER_SECOND, policy.quota());
     this.toleranceNanos = (long) Math.min((double) intervalNanos * policy.burst(), 1e18);
     this.tat = new AtomicLong(tat);
-    this.policyHeader = policy.headerValue();
+    this.policyHeader = io.vertx.core.http.HttpHeaders.createOptimized(policy.headerValue());
   }
 
   public RatePolicy policy() {
@@ -95,7 +95,7 @@ public final class TokenBucket {
   }
 
   /** {@code "atp";q=200;w=1}. */
-  String policyHeader() {
+  CharSequence policyHeader() {
     return policyHeader;
   }
 
