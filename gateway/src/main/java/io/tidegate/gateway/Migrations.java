@@ -37,7 +37,9 @@ public final class Migrations {
   /** Applies the pending scripts; reads them with blocking I/O off the event loop. */
   public static Future<Integer> apply(Vertx vertx, Pool pool) {
     return vertx.executeBlocking(Migrations::scripts)
-        .compose(scripts -> pool.query(CREATE_TABLE).execute()
+        .compose(scripts -> pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of(LOCK_ID))
+                // under the lock too: two instances creating the table at once collide in the catalog
+                .compose(v -> conn.query(CREATE_TABLE).execute()))
             .compose(v -> applyFrom(pool, scripts, 0, 0)));
   }
 
