@@ -116,6 +116,10 @@ class InventoryFeedTest {
         "X-Api-Key", "dev-webshop-key");
     assertProblem(unknown, 404, "NOT_FOUND");
     assertEquals("/lines/1/sku", unknown.json().getJsonArray("errors").getJsonObject(0).getString("pointer"));
+    Answer elsewhere = http.post("/v1/atp:check", "application/json",
+        "{\"lines\":[{\"sku\":\"" + sku + "\",\"quantity\":1,\"location\":\"DC9\"}]}", "X-Api-Key", "dev-webshop-key");
+    assertProblem(elsewhere, 404, "NOT_FOUND");
+    assertEquals("/lines/0/location", elsewhere.json().getJsonArray("errors").getJsonObject(0).getString("pointer"));
   }
 
   @Test

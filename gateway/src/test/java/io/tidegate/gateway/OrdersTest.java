@@ -162,6 +162,13 @@ class OrdersTest {
     assertProblem(negative, 400, "VALIDATION_FAILED");
     assertEquals("/lines/0/unitPrice", negative.json().getJsonArray("errors").getJsonObject(0).getString("pointer"));
 
+    JsonObject noShipTo = body(externalId, "C-1", sku, 1);
+    noShipTo.remove("shipTo");
+    Answer missing = order(WEBSHOP, UUID.randomUUID().toString(), noShipTo);
+    assertProblem(missing, 400, "VALIDATION_FAILED");
+    assertEquals("/shipTo", missing.json().getJsonArray("errors").getJsonObject(0).getString("pointer"),
+        "a missing member is pointed at where it belongs: " + missing.body());
+
     Answer tooMany = order(WEBSHOP, UUID.randomUUID().toString(), body(externalId, "C-1", sku, 11));
     assertProblem(tooMany, 422, "INSUFFICIENT_STOCK");
     assertEquals("/lines/0/quantity", tooMany.json().getJsonArray("errors").getJsonObject(0).getString("pointer"));

@@ -53,8 +53,9 @@ public final class CheckAtpHandler implements Handler<RoutingContext> {
       String location = line.getString("location");
       SkuPositions positions = model.get(sku);
       if (positions == null || (location != null && positions.at(location) == null)) {
-        unknown.add(new ApiFailure.FieldError("/lines/" + i + "/sku", positions == null ? "unknown SKU '" + sku + "'"
-            : "SKU '" + sku + "' is not stocked at location '" + location + "'"));
+        unknown.add(positions == null ? new ApiFailure.FieldError("/lines/" + i + "/sku", "unknown SKU '" + sku + "'")
+            : new ApiFailure.FieldError("/lines/" + i + "/location",
+                "SKU '" + sku + "' is not stocked at location '" + location + "'"));
         continue;
       }
       answers.add(toJson(sku, Promise.of(positions, location, line.getInteger("quantity"), date, reservations,

@@ -143,14 +143,26 @@ public record ApiOperation(String operationId, HttpMethod method, String path, L
         + " problem" + (errors.size() == 1 ? "" : "s") + ")", errors);
   }
 
-  /** {@code CompiledSchema} reports {@code "<pointer>: <message>"}, the root as {@code (root)}. */
-  private static String pointerOf(String error) {
+  private static final String MISSING = "missing required property ";
+
+  /**
+   * {@code CompiledSchema} reports {@code "<pointer>: <message>"}, the root as {@code (root)}. A
+   * missing member is pointed at where it belongs ({@code /shipTo}, not the object holding it), as
+   * a client fixing the request looks for the field.
+   */
+  static String pointerOf(String error) {
     int split = error.indexOf(": ");
     String pointer = split < 0 ? "" : error.substring(0, split);
-    return pointer.equals("(root)") ? "" : pointer;
+    pointer = pointer.equals("(root)") ? "" : pointer;
+    String message = messageOf(error);
+    if (message.startsWith(MISSING)) {
+      String name = message.substring(MISSING.length());
+      return pointer + "/" + name.replace("~", "~0").replace("/", "~1");
+    }
+    return pointer;
   }
 
-  private static String messageOf(String error) {
+  static String messageOf(String error) {
     int split = error.indexOf(": ");
     return split < 0 ? error : error.substring(split + 2);
   }

@@ -29,4 +29,13 @@ class OpenApiRoutesTest {
     assertEquals(List.of(), contract.methodsAt("/v1/atp/SKU-1/extra"));
     assertEquals(List.of(), contract.methodsAt("/v1/nothing"));
   }
+
+  @Test
+  void aMissingMemberIsPointedAtWhereItBelongs() {
+    assertEquals("/shipTo", ApiOperation.pointerOf("(root): missing required property shipTo"));
+    assertEquals("/lines/0/sku", ApiOperation.pointerOf("/lines/0: missing required property sku"));
+    assertEquals("/a~1b", ApiOperation.pointerOf("(root): missing required property a/b"));
+    assertEquals("/lines/0/quantity", ApiOperation.pointerOf("/lines/0/quantity: 0 is less than the minimum 1"));
+    assertEquals("", ApiOperation.pointerOf("(root): expected an object"));
+  }
 }
