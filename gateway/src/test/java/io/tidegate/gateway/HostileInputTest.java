@@ -88,6 +88,34 @@ class HostileInputTest {
         "SELECT count(*) FROM orders WHERE external_id LIKE 'FUZZ%' OR customer_id LIKE 'FUZZ%'").get(0).get(0));
   }
 
+  @Example
+  void anUndecodableRequestGetsAProblemJsonAnswerAndTheConnectionCloses() throws Exception {
+    String huge = "GET /v1/atp/SKU-0001 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Api-Key: " + WEBSHOP + "\r\nX-Pad: "
+        + "a".repeat(40_000) + "\r\n\r\n";
+    String answer = whole(huge.getBytes(StandardCharsets.ISO_8859_1));
+    assertTrue(answer.startsWith("HTTP/1.1 431 "), answer);
+    assertTrue(answer.contains("application/problem+json") && answer.contains("\"status\":431"), answer);
+    String longLine = "GET /v1/atp/" + "S".repeat(10_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    answer = whole(longLine.getBytes(StandardCharsets.ISO_8859_1));
+    // the version of an unread request line is unknown, so Vert.x answers as HTTP/1.0
+    assertTrue(answer.matches("(?s)HTTP/1\\.[01] 414 .*") && answer.contains("application/problem+json")
+        && answer.contains("\"status\":414"), answer);
+  }
+
+  /** Sends a request and reads the whole answer until the server closes the connection. */
+  private static String whole(byte[] request) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", app.port())) {
+      socket.setSoTimeout(10_000);
+      try {
+        socket.getOutputStream().write(request);
+        socket.getOutputStream().flush();
+      } catch (java.io.IOException closedEarly) {
+        // answered and closed before everything was sent
+      }
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+  }
+
   /**
    * Bodies are read only on routes that take one, after authentication and the throttle: a request
    * refused before that leaves its body unread, and the next request on the same keep-alive

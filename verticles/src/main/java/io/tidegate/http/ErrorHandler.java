@@ -91,17 +91,41 @@ public final class ErrorHandler implements Handler<RoutingContext> {
 
   /** 400 for a request whose path cannot even be decoded (it never reaches the router). */
   static void malformedPath(io.vertx.core.http.HttpServerRequest request) {
+    refuseUnrouted(request, 400, "Request validation failed", "The request path has a malformed %-escape", "path:",
+        "malformed %-escape");
+  }
+
+  /**
+   * A request the HTTP decoder could not read (request line or header fields too long, a malformed
+   * head): 414, 431 or 400 as problem+json instead of Vert.x's bare status, then the connection is
+   * closed (what follows on it cannot be trusted to start a request).
+   */
+  static void undecodable(io.vertx.core.http.HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+      refuseUnrouted(request, 414, "URI too long", "The request line is longer than the server accepts", "path:",
+          "too long");
+    } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
+      refuseUnrouted(request, 431, "Request header fields too large",
+          "The request's header fields are larger than the server accepts", "header:", "too large");
+    } else {
+      refuseUnrouted(request, 400, "Request validation failed", "The request is not valid HTTP/1.1", "", "malformed");
+    }
+    request.connection().close();
+  }
+
+  private static void refuseUnrouted(io.vertx.core.http.HttpServerRequest request, int status, String title,
+                                     String detail, String pointer, String message) {
     String correlationId = java.util.UUID.randomUUID().toString();
     JsonObject body = new JsonObject()
         .put("type", "https://tidegate.io/problems/validation-failed")
-        .put("title", "Request validation failed")
-        .put("status", 400)
-        .put("detail", "The request path has a malformed %-escape")
+        .put("title", title)
+        .put("status", status)
+        .put("detail", detail)
         .put("code", "VALIDATION_FAILED")
         .put("correlationId", correlationId)
-        .put("errors", new JsonArray().add(new JsonObject().put("pointer", "path:")
-            .put("message", "malformed %-escape")));
-    request.response().setStatusCode(400).putHeader("Content-Type", PROBLEM_JSON)
+        .put("errors", new JsonArray().add(new JsonObject().put("pointer", pointer).put("message", message)));
+    request.response().setStatusCode(status).putHeader("Content-Type", PROBLEM_JSON)
         .putHeader("X-Correlation-Id", correlationId).end(body.toBuffer());
   }
 

@@ -63,7 +63,8 @@ public final class HttpServerVerticle extends VerticleBase {
     }
     guard = new ConnectionGuard(vertx, budget, settings.requestReadTimeoutSeconds(), System::nanoTime);
     return routerFactory.apply(vertx)
-        .compose(router -> vertx.createHttpServer(options).connectionHandler(guard::opened).requestHandler(request -> {
+        .compose(router -> vertx.createHttpServer(options).connectionHandler(guard::opened)
+            .invalidRequestHandler(ErrorHandler::undecodable).requestHandler(request -> {
           if (!guard.received(request)) {
             return;
           }
