@@ -115,7 +115,8 @@ final class ApiRoutes {
     ops.operation("quotePrices", new QuotePricesHandler(services.prices(), services.quotes(),
         services.config().pricing(), Clock.systemUTC()));
     ops.operation("getQuote", new GetQuoteHandler(services.quotes()));
-    ops.operation("createOrder", new CreateOrderHandler(services.intake()));
+    ops.bodyCheck("createOrder", services.intake()::unknownSkus)
+        .operation("createOrder", new CreateOrderHandler(services.intake()));
     ops.operation("getOrder", new GetOrderHandler(services.orders()));
     ops.operation("findOrders", new FindOrdersHandler(services.orders()));
     ops.operation("liveness", rc -> Responses.json(rc, 200, LIVE));

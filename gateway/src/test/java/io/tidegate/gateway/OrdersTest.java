@@ -162,6 +162,14 @@ class OrdersTest {
     assertProblem(negative, 400, "VALIDATION_FAILED");
     assertEquals("/lines/0/unitPrice", negative.json().getJsonArray("errors").getJsonObject(0).getString("pointer"));
 
+    Answer both = order(WEBSHOP, UUID.randomUUID().toString(), body(externalId, "C-1", sku, 0)
+        .put("lines", new JsonArray().add(new JsonObject().put("sku", sku).put("quantity", 0))
+            .add(new JsonObject().put("sku", "NO-SUCH-" + sku).put("quantity", 1))));
+    assertProblem(both, 400, "VALIDATION_FAILED");
+    assertEquals(java.util.Set.of("/lines/0/quantity", "/lines/1/sku"), both.json().getJsonArray("errors").stream()
+        .map(e -> ((JsonObject) e).getString("pointer")).collect(java.util.stream.Collectors.toSet()),
+        "schema and unknown-SKU problems in one answer: " + both.body());
+
     JsonObject noShipTo = body(externalId, "C-1", sku, 1);
     noShipTo.remove("shipTo");
     Answer missing = order(WEBSHOP, UUID.randomUUID().toString(), noShipTo);

@@ -134,6 +134,22 @@ public final class OrderIntake {
     return Future.succeededFuture(new Accepted(response, true));
   }
 
+  /**
+   * The unknown SKUs of a body the schema refused, for the same 400 (see
+   * {@link io.tidegate.http.OpenApiRoutes.BodyCheck}): lines whose {@code sku} is a string.
+   */
+  public List<ApiFailure.FieldError> unknownSkus(JsonNode body) {
+    List<ApiFailure.FieldError> unknown = new ArrayList<>();
+    JsonNode lines = body.path("lines");
+    for (int i = 0; i < lines.size() && i <= settings.maxLines(); i++) {
+      JsonNode sku = lines.get(i).path("sku");
+      if (sku.isTextual() && inventory.get(sku.textValue()) == null) {
+        unknown.add(new ApiFailure.FieldError("/lines/" + i + "/sku", "unknown SKU"));
+      }
+    }
+    return unknown;
+  }
+
   private void checkLines(JsonArray lines) {
     if (lines.size() > settings.maxLines()) {
       throw new ApiFailure.ValidationFailed("/lines", "at most " + settings.maxLines() + " lines per order");
