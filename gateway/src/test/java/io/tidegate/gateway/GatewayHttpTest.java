@@ -90,6 +90,7 @@ class GatewayHttpTest {
         http.get("/v1/atp/SKU-0001", KEY, WEBSHOP, KEY, "not-a-key"),
         http.get("/v1/atp/SKU-0001", KEY, WEBSHOP, KEY, WEBSHOP)}) {
       assertProblem(a, 401, "UNAUTHORIZED");
+      assertEquals("ApiKey realm=\"tidegate\", header=\"X-Api-Key\"", a.header("WWW-Authenticate"));
     }
   }
 

@@ -14,23 +14,26 @@ public final class ApiKeyAuth<P> implements Handler<RoutingContext> {
 
   private final String header;
   private final ApiKeys<P> keys;
+  private final String challenge;
 
   public ApiKeyAuth(String header, ApiKeys<P> keys) {
     this.header = header;
     this.keys = keys;
+    // RFC 9110 asks every 401 to name a scheme; there is no registered one for API keys
+    this.challenge = "ApiKey realm=\"tidegate\", header=\"" + header + "\"";
   }
 
   @Override
   public void handle(RoutingContext rc) {
     if (rc.request().headers().getAll(header).size() > 1) {
       // which one would count is up to each proxy on the way: refuse rather than guess
-      rc.fail(new ApiFailure.Unauthorized("Send one " + header + " header, not several"));
+      rc.fail(new ApiFailure.Unauthorized("Send one " + header + " header, not several", challenge));
       return;
     }
     keys.lookup(rc.request().getHeader(header)).ifPresentOrElse(principal -> {
       authenticated(rc, principal);
       rc.next();
-    }, () -> rc.fail(new ApiFailure.Unauthorized("Missing or unknown " + header + " header")));
+    }, () -> rc.fail(new ApiFailure.Unauthorized("Missing or unknown " + header + " header", challenge)));
   }
 
   static void authenticated(RoutingContext rc, Object principal) {
