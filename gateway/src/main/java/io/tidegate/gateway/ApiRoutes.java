@@ -98,6 +98,12 @@ final class ApiRoutes {
       adminOperations(ops, throttles);
     }
     ops.remainingNotImplemented(op -> op.path().startsWith(ADMIN) ? withAdmin : withPublic);
+    if (withAdmin) {
+      router.route().failureHandler(under(ADMIN, rc -> {
+        auditRefusal(rc);
+        rc.next();
+      }));
+    }
     router.route().failureHandler(errors);
     router.errorHandler(404, errors);
     router.errorHandler(405, errors);
@@ -135,6 +141,25 @@ final class ApiRoutes {
     ops.operation("listChannels", limits == null ? ApiRoutes::throttlingOff : limits.list());
     ops.operation("getChannelLimits", limits == null ? ApiRoutes::throttlingOff : limits.get());
     ops.operation("replaceChannelLimits", limits == null ? ApiRoutes::throttlingOff : limits.replace());
+  }
+
+  /**
+   * An admin change refused before it reached its operation (no or a wrong admin key, a wrong media
+   * type, a body over the limit, a body the schema refuses) is audited too: who tried what, from
+   * where. What the operations refuse themselves they audit with their action names.
+   */
+  private void auditRefusal(RoutingContext rc) {
+    io.vertx.core.http.HttpMethod method = rc.request().method();
+    if (method == io.vertx.core.http.HttpMethod.GET || method == io.vertx.core.http.HttpMethod.HEAD) {
+      return;
+    }
+    if (rc.get(OpenApiRoutes.REACHED_HANDLER) != null) {
+      return;
+    }
+    int status = rc.failure() instanceof ApiFailure api ? api.status()
+        : rc.failure() instanceof io.vertx.ext.web.handler.HttpException http ? http.getStatusCode() : rc.statusCode();
+    services.audit().record(io.tidegate.ops.AuditLog.Actor.of(rc), "admin.request",
+        method.name() + " " + rc.normalizedPath(), "refused:" + status, null, null);
   }
 
   private static void throttlingOff(RoutingContext rc) {

@@ -127,6 +127,27 @@ class ThrottlingTest {
         .header("RateLimit-Policy"));
   }
 
+  @Test
+  void anAdminChangeRefusedBeforeItsOperationIsAuditedToo() {
+    try (io.tidegate.dev.LogCapture audit = io.tidegate.dev.LogCapture.of("tidegate.audit")) {
+      Answer noKey = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+              + "/admin/channels/webshop/limits")).header("Content-Type", "application/json")
+          .header("X-Correlation-Id", "refused-1").PUT(HttpRequest.BodyPublishers.ofString("{}")));
+      assertProblem(noKey, 401, "UNAUTHORIZED");
+      Answer wrongType = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+              + "/admin/channels/webshop/limits")).header("Content-Type", "text/plain")
+          .PUT(HttpRequest.BodyPublishers.ofString("{}")), "X-Admin-Key", ADMIN);
+      assertProblem(wrongType, 415, "UNSUPPORTED_MEDIA_TYPE");
+      assertProblem(http.get("/admin/channels/webshop/limits"), 401, "UNAUTHORIZED");
+      String entries = audit.all();
+      assertTrue(entries.contains("\"who\":\"unauthenticated\"") && entries.contains("\"correlationId\":\"refused-1\"")
+          && entries.contains("\"target\":\"PUT /admin/channels/webshop/limits\"")
+          && entries.contains("\"outcome\":\"refused:401\""), entries);
+      assertTrue(entries.contains("\"outcome\":\"refused:415\"") && entries.contains("\"who\":\"admin-key:"), entries);
+      assertEquals(2, entries.split("AUDIT", -1).length - 1, "reads are not audited: " + entries);
+    }
+  }
+
   private static Answer put(String path, JsonObject body) {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path))
         .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body.encode())),

@@ -67,6 +67,9 @@ public final class OpenApiRoutes {
 
   private final java.util.Map<String, BodyCheck> bodyChecks = new java.util.HashMap<>();
 
+  /** Set on an /admin request that passed validation: its handler audits what it does. */
+  public static final String REACHED_HANDLER = "tidegate.reachedHandler";
+
   /** Adds {@code check} to {@code operationId}'s validation; call before {@link #operation}. */
   public OpenApiRoutes bodyCheck(String operationId, BodyCheck check) {
     bodyChecks.put(operationId, check);
@@ -107,7 +110,8 @@ public final class OpenApiRoutes {
       route.handler(guards.shedder(policy));
     }
     BodyCheck check = bodyChecks.get(operationId);
-    route.handler(rc -> validate(rc, operation, check));
+    boolean admin = operation.path().startsWith("/admin/");
+    route.handler(rc -> validate(rc, operation, check, admin));
     for (Handler<RoutingContext> handler : handlers) {
       route.handler(handler);
     }
@@ -138,9 +142,12 @@ public final class OpenApiRoutes {
     return operation.path().startsWith("/admin/") ? "admin" : "ops";
   }
 
-  private static void validate(RoutingContext rc, ApiOperation operation, BodyCheck check) {
+  private static void validate(RoutingContext rc, ApiOperation operation, BodyCheck check, boolean admin) {
     ApiFailure failure = operation.check(rc);
     if (failure == null) {
+      if (admin) {
+        rc.put(REACHED_HANDLER, Boolean.TRUE);
+      }
       rc.next();
       return;
     }
