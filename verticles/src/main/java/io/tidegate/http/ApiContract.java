@@ -36,7 +36,8 @@ public final class ApiContract {
 
   private ApiContract(Map<String, ApiOperation> operations) {
     this.operations = operations;
-    operations.values().forEach(op -> pathPatterns.put(op, pathPattern(op.path())));
+    operations.values().forEach(op -> pathPatterns.put(op,
+        java.util.regex.Pattern.compile(OpenApiRoutes.toRegex(op.path()))));
   }
 
   /** The methods served at a request path, in document order, HEAD after GET (a 405's {@code Allow}). */
@@ -53,17 +54,7 @@ public final class ApiContract {
     return methods;
   }
 
-  private static java.util.regex.Pattern pathPattern(String template) {
-    StringBuilder regex = new StringBuilder();
-    java.util.regex.Matcher param = java.util.regex.Pattern.compile("\\{[^}]+}").matcher(template);
-    int last = 0;
-    while (param.find()) {
-      regex.append(java.util.regex.Pattern.quote(template.substring(last, param.start()))).append("[^/]+");
-      last = param.end();
-    }
-    regex.append(java.util.regex.Pattern.quote(template.substring(last)));
-    return java.util.regex.Pattern.compile(regex.toString());
-  }
+
 
   /** Reads and compiles the class-path document (blocking: call it at start-up). */
   public static ApiContract load() {
