@@ -174,16 +174,22 @@ class InventoryFeedTest {
     }
   }
 
-  /** Reads {@code topic} from the start until it has seen {@code expected} records with one of {@code keys}. */
-  static List<ConsumerRecord<String, byte[]>> read(String topic, int expected, String... keys) {
+  /** A consumer of the test broker; in {@code group} from the earliest offset, or unassigned when null. */
+  private static KafkaConsumer<String, byte[]> consumer(String group) {
     Properties p = new Properties();
     p.put("bootstrap.servers", TestStack.get().kafka().bootstrapServers());
-    p.put("group.id", "dlq-reader-" + UUID.randomUUID());
-    p.put("auto.offset.reset", "earliest");
+    if (group != null) {
+      p.put("group.id", group);
+      p.put("auto.offset.reset", "earliest");
+    }
+    return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** Reads {@code topic} from the start until it has seen {@code expected} records with one of {@code keys}. */
+  static List<ConsumerRecord<String, byte[]>> read(String topic, int expected, String... keys) {
     List<String> wanted = List.of(keys);
     List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-        new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer = consumer("dlq-reader-" + UUID.randomUUID())) {
       consumer.subscribe(List.of(topic));
       Eventually.await(DEADLINE, expected + " records on " + topic + " for " + wanted, () -> {
         consumer.poll(Duration.ofMillis(200)).forEach(r -> {
@@ -199,11 +205,8 @@ class InventoryFeedTest {
 
   /** Every record of {@code topic} with key {@code key}, up to the end the topic has now. */
   static List<ConsumerRecord<String, byte[]>> readAll(String topic, String key) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", TestStack.get().kafka().bootstrapServers());
     List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-        new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer = consumer(null)) {
       List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
           .map(info -> new org.apache.kafka.common.TopicPartition(topic, info.partition())).toList();
       consumer.assign(partitions);

@@ -218,7 +218,7 @@ public final class CompactedFeedVerticle extends VerticleBase {
       return;
     }
     try {
-      (sink.apply(decode(codec, record), record.value()) ? applied : ignored).increment();
+      (sink.apply(FeedRecords.decode(codec, record), record.value()) ? applied : ignored).increment();
     } catch (RuntimeException e) {
       // A bug in a sink must not stop the feed (the rest of the poll would be skipped).
       ignored.increment();
@@ -235,23 +235,6 @@ public final class CompactedFeedVerticle extends VerticleBase {
       LOG.warn("{} record {}@{} dead-lettered: {}", topic, record.partition(), record.offset(), e.reason());
       deadLetters.send(record, e.reason());
     }
-  }
-
-  /**
-   * A feed record's event, forgiving envelope fields the producer left out (see
-   * {@link EventCodec#decodeFeed}): the time and correlation id come from the record.
-   */
-  public static EventEnvelope<?> decode(EventCodec codec, KafkaConsumerRecord<String, byte[]> record)
-      throws InvalidEventException {
-    String correlation = null;
-    for (io.vertx.kafka.client.producer.KafkaHeader header : record.headers()) {
-      if (header.key().equals(io.tidegate.schemas.Topics.HEADER_CORRELATION_ID)) {
-        correlation = header.value().toString();
-      }
-    }
-    java.time.Instant at = record.timestamp() > 0 ? java.time.Instant.ofEpochMilli(record.timestamp())
-        : java.time.Instant.now();
-    return codec.decodeFeed(record.value(), at, correlation);
   }
 
   private void checkLag() {

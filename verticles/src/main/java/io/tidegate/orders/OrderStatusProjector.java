@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Timer;
 import io.tidegate.config.KafkaSettings;
 import io.tidegate.kafka.DeadLetters;
 import io.tidegate.kafka.EventPublisher;
+import io.tidegate.kafka.FeedRecords;
 import io.tidegate.kafka.KafkaClients;
 import io.tidegate.schemas.Topics;
 import io.tidegate.schemas.events.ErpOrderStatusChanged;
@@ -189,7 +190,7 @@ public final class OrderStatusProjector extends VerticleBase {
   private Future<Void> applyOne(SqlClient tx, KafkaConsumerRecord<String, byte[]> record, List<Double> booked) {
     EventEnvelope<?> event;
     try {
-      event = record.value() == null ? null : io.tidegate.kafka.CompactedFeedVerticle.decode(codec, record);
+      event = record.value() == null ? null : FeedRecords.decode(codec, record);
     } catch (InvalidEventException e) {
       registry.counter("gateway_order_status_poison_total", "topic", record.topic()).increment();
       if (record.topic().equals(Topics.ORDERS_ERP_STATUS)) {
