@@ -147,6 +147,7 @@ public final class ConfigLoader {
     c.kafka().properties().forEach((k, v) -> kafkaProps.put(k, Secrets.isSecretProperty(k) ? Secrets.MASK : v));
     return "http=" + c.http() + " kafka=[bootstrapServers=" + c.kafka().bootstrapServers() + ", properties="
         + kafkaProps + "] " + c.postgres() + " " + c.atp() + " pricing=[quoteValiditySeconds=" + c.pricing().quoteValiditySeconds()
+        + ", quoteRetentionHours=" + c.pricing().quoteRetentionHours()
         + ", maxQuoteLines=" + c.pricing().maxQuoteLines() + ", customerGroups=" + c.pricing().customerGroups().size()
         + "] " + c.erp() + " channels="
         + c.channels().stream().map(ch -> ch.name() + "(" + ch.apiKeyHashes().size() + " key(s)"
@@ -193,7 +194,8 @@ public final class ConfigLoader {
         new PostgresSettings(pg.string("host"), pg.integer("port"), pg.string("database"), pg.string("user"),
             pg.string("password"), pg.integer("poolSize"), pg.integer("maxWaitQueue"), pg.integer("connectTimeoutMs")),
         new AtpSettings(atp.integer("staleAfterSeconds"), atp.integer("lagCheckIntervalMs")),
-        new PricingSettings(pricing.integer("quoteValiditySeconds"), pricing.integer("maxQuoteLines"),
+        new PricingSettings(pricing.integer("quoteValiditySeconds"), pricing.integer("quoteRetentionHours"),
+            pricing.integer("maxQuoteLines"),
             pricing.stringMap("customerGroups")),
         new OrdersSettings(orders.integer("maxLines"), orders.integer("idempotencyRetentionHours"),
             orders.integer("inFlightLeaseSeconds"), orders.integer("reservationExpiryMinutes"),

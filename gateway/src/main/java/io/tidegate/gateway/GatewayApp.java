@@ -42,6 +42,7 @@ import io.tidegate.pricing.PriceBook;
 import io.tidegate.pricing.PriceRuleFeed;
 import io.tidegate.pricing.PriceRuleHistory;
 import io.tidegate.pricing.QuoteRepository;
+import io.tidegate.store.ExpiryPurge;
 import io.tidegate.schemas.OpenApi;
 import io.tidegate.schemas.Topics;
 import io.tidegate.schemas.events.EventCodec;
@@ -179,8 +180,9 @@ public final class GatewayApp {
           EventPublisher publisher = new EventPublisher(vertx, producer, res.codec(), config.kafka().sendTimeoutMs(),
               registry);
           OrderRepository orders = new OrderRepository(pool);
+          QuoteRepository quotes = new QuoteRepository(relaxedPool);
           ErpPoster poster = new ErpPoster(config.kafka(), config.erp(), res.codec(), publisher, orders, registry);
-          OrderIntake intake = new OrderIntake(inventory, reservations, new QuoteRepository(relaxedPool),
+          OrderIntake intake = new OrderIntake(inventory, reservations, quotes,
               new IdempotencyStore(relaxedPool, config.orders().idempotencyRetentionHours(),
                   config.orders().inFlightLeaseSeconds()),
               new OrderRepository(relaxedPool), publisher, config.orders(), channel -> config.channel(channel).orElseThrow(),
@@ -193,7 +195,7 @@ public final class GatewayApp {
               .compose(v -> vertx.deployVerticle(poster))
               .compose(v -> bearerTokens(config))
               .compose(v -> deployHttp(config, new ApiRoutes.Services(config, inventory, reservations,
-                  inventoryFeed, prices, new QuoteRepository(relaxedPool), channelKeys(config), bearerTokens,
+                  inventoryFeed, prices, quotes, channelKeys(config), bearerTokens,
                   adminKeys(config), Readiness.create(vertx, admin, pool, inventoryFeed, priceFeed, reservationFeeds,
                       poster::breakerState, publisher::breakerState, () -> draining),
                   registry, res.openApiYaml(), res.contract(), intake, orders, deadLetterAdmin, orderReport(config),
@@ -257,18 +259,24 @@ public final class GatewayApp {
     return bearerTokens.start();
   }
 
-  /** Periodic chores: expire soft reservations, purge expired idempotency keys, order gauges and lag. */
+  /**
+   * Periodic chores: expire soft reservations, purge expired idempotency keys and quotes past their
+   * retention (every instance does, each skipping rows another is deleting), order gauges and lag.
+   */
   private void housekeeping(GatewayConfig config) {
     new OrderMetrics(orderReport(config), registry()).start(vertx);
     new ConsumerGroupLag(admin, registry(), Map.of(
         config.erp().posterGroup(), List.of(Topics.ORDERS_ACCEPTED),
         config.orders().statusGroup(), OrderStatusProjector.TOPICS)).start(vertx);
-    IdempotencyStore keys = new IdempotencyStore(pool, config.orders().idempotencyRetentionHours(),
-        config.orders().inFlightLeaseSeconds());
+    ExpiryPurge keys = IdempotencyStore.purge(pool, registry());
+    ExpiryPurge quotes = QuoteRepository.purge(pool, registry());
     registry().gauge("gateway_soft_reservations_orders", reservations, SoftReservations::orders);
     vertx.setPeriodic(10_000, id -> reservations.expire());
-    vertx.setPeriodic(60_000, id -> keys.purgeExpired()
-        .onFailure(e -> LOG.debug("idempotency key purge skipped: {}", e.toString())));
+    vertx.setPeriodic(60_000, id -> {
+      keys.run().onFailure(e -> LOG.debug("idempotency key purge skipped: {}", e.toString()));
+      quotes.run(config.pricing().quoteRetentionHours())
+          .onFailure(e -> LOG.debug("quote purge skipped: {}", e.toString()));
+    });
   }
 
   private static FeedStatus feedStatus(GatewayConfig config) {

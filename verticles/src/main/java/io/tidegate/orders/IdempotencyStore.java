@@ -1,6 +1,8 @@
 package io.tidegate.orders;
 
 import io.tidegate.http.ApiFailure;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tidegate.store.ExpiryPurge;
 import io.tidegate.store.GroupedStatement;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -39,9 +41,8 @@ public final class IdempotencyStore {
       RETURNING order_id""";
   static final String READ = "SELECT request_hash, state, response FROM idempotency_keys WHERE channel = $1 AND key = $2";
   static final String ABANDON = "DELETE FROM idempotency_keys WHERE channel = $1 AND key = $2 AND state = 'IN_FLIGHT'";
-  static final String PURGE = """
-      DELETE FROM idempotency_keys WHERE ctid IN
-        (SELECT ctid FROM idempotency_keys WHERE expires_at < now() LIMIT 10000)""";
+  /** An expired key, for {@link ExpiryPurge}. */
+  static final String EXPIRED = "expires_at < now()";
 
   /** The outcome of claiming a key. */
   public sealed interface Claim {
@@ -78,9 +79,9 @@ public final class IdempotencyStore {
             + "the lease", channel, e.toString()));
   }
 
-  /** Deletes up to 10,000 expired keys; returns how many. */
-  public Future<Integer> purgeExpired() {
-    return pool.query(PURGE).execute().map(RowSet::rowCount);
+  /** Deletes expired keys, in batches: {@code purge(pool, registry).run()}. */
+  public static ExpiryPurge purge(Pool pool, MeterRegistry registry) {
+    return new ExpiryPurge(pool, "idempotency_keys", EXPIRED, registry);
   }
 
   private static Claim held(RowSet<Row> rows, String requestHash) {

@@ -2,6 +2,8 @@ package io.tidegate.pricing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidegate.http.ApiFailure;
 import io.vertx.core.Future;
@@ -13,11 +15,15 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.net.ServerSocket;
 import java.time.Instant;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** With the database unreachable, storing or reading a quote fails fast as DEPENDENCY_UNAVAILABLE with Retry-After. */
+/**
+ * With the database unreachable, storing or reading a quote fails fast as DEPENDENCY_UNAVAILABLE
+ * with Retry-After; quote ids are time-ordered.
+ */
 class QuoteRepositoryTest {
 
   private final Vertx vertx = Vertx.vertx();
@@ -42,6 +48,20 @@ class QuoteRepositoryTest {
     Instant now = Instant.now();
     assertUnavailable(quotes.insert("q-1", "webshop", null, "{}", now, now.plusSeconds(60)));
     assertUnavailable(quotes.find("q-1", "webshop"));
+  }
+
+  @Test
+  void quoteIdsAreVersion7UuidsOrderedByTheirMillisecond() {
+    Instant t = Instant.parse("2026-12-03T10:00:00.123Z");
+    UUID id = UUID.fromString(QuoteRepository.newQuoteId(t));
+    assertEquals(7, id.version());
+    assertEquals(2, id.variant());
+    assertEquals(t.toEpochMilli(), id.getMostSignificantBits() >>> 16);
+    // a later millisecond sorts after, as text too (the primary key's order): new quotes append to the index
+    String earlier = QuoteRepository.newQuoteId(t);
+    String later = QuoteRepository.newQuoteId(t.plusMillis(1));
+    assertTrue(earlier.compareTo(later) < 0, earlier + " vs " + later);
+    assertNotEquals(QuoteRepository.newQuoteId(t), QuoteRepository.newQuoteId(t), "74 random bits");
   }
 
   private static void assertUnavailable(Future<?> f) {
