@@ -1,19 +1,20 @@
 package io.tidegate.pricing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tidegate.config.PricingSettings;
 import io.tidegate.http.ApiFailure;
 import io.tidegate.http.ApiKeyAuth;
+import io.tidegate.http.ApiOperation;
 import io.tidegate.http.Responses;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.UUID;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code POST /v1/prices:quote}: prices the lines from memory ({@link Quoter}) for the calling
@@ -37,11 +38,11 @@ public final class QuotePricesHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext rc) {
-    JsonObject request = rc.body().asJsonObject();
-    String currency = request.getString("currency");
-    JsonArray lines = request.getJsonArray("lines");
+    JsonNode request = rc.get(ApiOperation.BODY); // parsed and checked against the contract already
+    String currency = request.path("currency").asText();
+    JsonNode lines = request.path("lines");
     Instant now = clock.instant();
-    Instant at = request.getString("at") == null ? now : parseInstant(request.getString("at"));
+    Instant at = request.hasNonNull("at") ? parseInstant(request.get("at").asText()) : now;
     if (lines.size() > settings.maxQuoteLines()) {
       rc.fail(new ApiFailure.ValidationFailed("/lines", "at most " + settings.maxQuoteLines() + " lines per quote"));
     } else if (at == null) {
@@ -50,13 +51,12 @@ public final class QuotePricesHandler implements Handler<RoutingContext> {
       rc.fail(new ApiFailure.ValidationFailed("/currency", "'" + currency + "' is not an ISO 4217 currency"));
     } else {
       String channel = ApiKeyAuth.channel(rc).name();
-      String customerId = request.getString("customerId");
-      String quoteId = UUID.randomUUID().toString();
+      String customerId = request.hasNonNull("customerId") ? request.get("customerId").asText() : null;
+      String quoteId = QuoteRepository.newQuoteId(now);
       Instant validUntil = now.plusSeconds(settings.quoteValiditySeconds());
-      JsonObject body = new JsonObject().put("quoteId", quoteId).put("validUntil", validUntil.toString())
-          .mergeIn(quoter.price(new Quoter.Context(channel, customerId,
-              customerId == null ? null : settings.customerGroups().get(customerId), currency, at), lines));
-      Buffer json = body.toBuffer();
+      Quoter.Quote quote = quoter.price(new Quoter.Context(channel, customerId,
+          customerId == null ? null : settings.customerGroups().get(customerId), currency, at), lines(lines));
+      Buffer json = QuoteJson.write(quoteId, validUntil, quote);
       quotes.insert(quoteId, channel, customerId, json.toString(), now, validUntil)
           .onSuccess(v -> {
             rc.response().putHeader("Location", "/v1/prices/quotes/" + quoteId);
@@ -64,6 +64,14 @@ public final class QuotePricesHandler implements Handler<RoutingContext> {
           })
           .onFailure(rc::fail);
     }
+  }
+
+  private static List<Quoter.Line> lines(JsonNode lines) {
+    List<Quoter.Line> out = new ArrayList<>(lines.size());
+    for (JsonNode line : lines) {
+      out.add(new Quoter.Line(line.get("sku").asText(), line.get("quantity").asInt()));
+    }
+    return out;
   }
 
   private static Instant parseInstant(String value) {

@@ -115,8 +115,11 @@ class PriceBookTest {
     book.apply(rule("R-1", 3, null, null, null, JAN, null, "0.0125", "0.0100"));
     book.apply(new PriceRule("R-2", 7, "PL-EU", "SKU-2", "EUR", null, null, null, JAN, null,
         List.of(new PriceRule.Tier(1, new BigDecimal("2.5")))));
-    JsonObject quote = new Quoter(book).price(new Quoter.Context("webshop", null, null, "EUR", NOW), new JsonArray()
-        .add(line("SKU-1", 10)).add(line("SKU-2", 3)).add(line("SKU-NONE", 1)));
+    Quoter.Quote priced = new Quoter(book).price(new Quoter.Context("webshop", null, null, "EUR", NOW),
+        List.of(new Quoter.Line("SKU-1", 10), new Quoter.Line("SKU-2", 3), new Quoter.Line("SKU-NONE", 1)));
+    JsonObject quote = new JsonObject(QuoteJson.write("q-1", NOW.plusSeconds(900), priced));
+    assertEquals("q-1", quote.getString("quoteId"));
+    assertEquals(NOW.toString(), quote.getString("at"));
     JsonArray lines = quote.getJsonArray("lines");
     assertEquals("0.0125", lines.getJsonObject(0).getString("unitPrice"));
     assertEquals("0.12", lines.getJsonObject(0).getString("extendedPrice"));
@@ -128,10 +131,6 @@ class PriceBookTest {
     assertEquals(2, quote.getJsonObject("totals").getInteger("pricedLines"));
     assertEquals(1, quote.getJsonObject("totals").getInteger("unpricedLines"));
     assertEquals("R-1@3,R-2@7", quote.getString("priceVersion"));
-  }
-
-  private static JsonObject line(String sku, int quantity) {
-    return new JsonObject().put("sku", sku).put("quantity", quantity);
   }
 
   private PriceBook.Selection select(String channel, String customerId, String group, int quantity) {
