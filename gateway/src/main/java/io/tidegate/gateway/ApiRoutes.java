@@ -23,6 +23,7 @@ import io.tidegate.http.Channel;
 import io.tidegate.http.ChannelAuth;
 import io.tidegate.ops.AuditLog;
 import io.tidegate.http.CorrelationId;
+import io.tidegate.http.QueryStringCheck;
 import io.tidegate.http.ErrorHandler;
 import io.tidegate.http.OpenApiRoutes;
 import io.tidegate.http.RequestMetrics;
@@ -77,6 +78,7 @@ final class ApiRoutes {
     ErrorHandler errors = new ErrorHandler(bodyLimit, services.contract()::methodsAt);
     router.route().handler(metrics);
     router.route().handler(new CorrelationId());
+    router.route().handler(new QueryStringCheck());
     // Path-less routes on purpose: a route with a path would prefix the metrics route label.
     if (withPublic) {
       router.route().handler(under("/v1/", new ChannelAuth(services.channelKeys(), services.bearerTokens())));

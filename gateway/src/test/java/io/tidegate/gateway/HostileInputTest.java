@@ -102,6 +102,16 @@ class HostileInputTest {
         && answer.contains("\"status\":414"), answer);
   }
 
+  @Example
+  void aQueryStringThatCannotBeDecodedIsA400NamingTheQuery() throws Exception {
+    for (String target : List.of("/v1/prices/quotes/q1?c%", "/v1/atp/SKU-0001?location=%zz", "/v1/orders?externalId=%")) {
+      String answer = whole(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Api-Key: " + WEBSHOP
+          + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      assertTrue(answer.startsWith("HTTP/1.1 400 ") && answer.contains("application/problem+json")
+          && answer.contains("\"VALIDATION_FAILED\"") && answer.contains("\"query\""), target + " -> " + answer);
+    }
+  }
+
   /** Sends a request and reads the whole answer until the server closes the connection. */
   private static String whole(byte[] request) throws Exception {
     try (Socket socket = new Socket("127.0.0.1", app.port())) {
