@@ -3,6 +3,11 @@ package io.tidegate.dev;
 import io.tidegate.config.GatewayConfig;
 import io.tidegate.gateway.ConfigLoader;
 import io.tidegate.schemas.Topics;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -61,6 +66,14 @@ public final class TestStack {
 
   public EmbeddedPostgres postgres() {
     return postgres;
+  }
+
+  /** A pool of up to 4 connections to this stack's database, for tests that use SQL directly. */
+  public Pool pool(Vertx vertx) {
+    return PgBuilder.pool().with(new PoolOptions().setMaxSize(4))
+        .connectingTo(new PgConnectOptions().setHost(postgres.host()).setPort(postgres.port())
+            .setDatabase(postgres.database()).setUser(postgres.user()).setPassword(postgres.password()))
+        .using(vertx).build();
   }
 
   public Producer<String, byte[]> producer() {

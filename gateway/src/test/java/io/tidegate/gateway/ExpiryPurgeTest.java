@@ -5,17 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tidegate.dev.EmbeddedPostgres;
 import io.tidegate.dev.TestStack;
 import io.tidegate.orders.IdempotencyStore;
 import io.tidegate.pricing.QuoteRepository;
 import io.tidegate.store.ExpiryPurge;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,11 +36,7 @@ class ExpiryPurgeTest {
 
   @BeforeEach
   void connect() {
-    EmbeddedPostgres pg = TestStack.get().postgres();
-    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4))
-        .connectingTo(new PgConnectOptions().setHost(pg.host()).setPort(pg.port()).setDatabase(pg.database())
-            .setUser(pg.user()).setPassword(pg.password()))
-        .using(vertx).build();
+    pool = TestStack.get().pool(vertx);
   }
 
   @AfterEach

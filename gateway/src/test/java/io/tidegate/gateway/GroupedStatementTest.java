@@ -4,17 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tidegate.dev.EmbeddedPostgres;
 import io.tidegate.dev.TestStack;
 import io.tidegate.store.GroupedStatement;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
@@ -42,11 +38,7 @@ class GroupedStatementTest {
 
   @BeforeEach
   void createTable() {
-    EmbeddedPostgres pg = TestStack.get().postgres();
-    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4))
-        .connectingTo(new PgConnectOptions().setHost(pg.host()).setPort(pg.port()).setDatabase(pg.database())
-            .setUser(pg.user()).setPassword(pg.password()))
-        .using(vertx).build();
+    pool = TestStack.get().pool(vertx);
     pool.query("CREATE TABLE " + TABLE + " (id text PRIMARY KEY, n int NOT NULL CHECK (n >= 0), note text)").execute().await();
   }
 

@@ -4,6 +4,7 @@ import io.tidegate.http.ApiFailure;
 import io.tidegate.http.ApiKeyAuth;
 import io.tidegate.http.Responses;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 
 /** {@code GET /v1/prices/quotes/{quoteId}}: the stored quote; unknown, expired or another channel's is 404. */
@@ -18,12 +19,12 @@ public final class GetQuoteHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext rc) {
     String quoteId = rc.pathParam("quoteId");
-    quotes.find(quoteId, ApiKeyAuth.channel(rc).name())
+    quotes.findText(quoteId, ApiKeyAuth.channel(rc).name())
         .onSuccess(body -> {
           if (body == null) {
             rc.fail(new ApiFailure.NotFound("No quote '" + quoteId + "' for this channel (unknown or expired)"));
           } else {
-            Responses.json(rc, 200, body.toBuffer());
+            Responses.json(rc, 200, Buffer.buffer(body));
           }
         })
         .onFailure(rc::fail);

@@ -83,13 +83,18 @@ public final class QuoteRepository {
 
   /** The stored quote body, or null when unknown, expired or another channel's. */
   public Future<JsonObject> find(String quoteId, String channel) {
+    return findText(quoteId, channel).map(text -> text == null ? null : new JsonObject(text));
+  }
+
+  /** The stored quote body as the JSON text it was answered with (to answer it again as it is), or null. */
+  public Future<String> findText(String quoteId, String channel) {
     return pool.preparedQuery(FIND).execute(Tuple.of(quoteId, channel))
         .map(QuoteRepository::firstBody)
         .recover(QuoteRepository::unavailable);
   }
 
-  private static JsonObject firstBody(RowSet<Row> rows) {
-    return rows.size() == 0 ? null : new JsonObject(rows.iterator().next().getString(0));
+  private static String firstBody(RowSet<Row> rows) {
+    return rows.size() == 0 ? null : rows.iterator().next().getString(0);
   }
 
   private static <T> Future<T> unavailable(Throwable e) {
