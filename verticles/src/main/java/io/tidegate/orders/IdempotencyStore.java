@@ -10,6 +10,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import io.tidegate.ops.ThrottledWarning;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,9 @@ import org.slf4j.LoggerFactory;
 public final class IdempotencyStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(IdempotencyStore.class);
+  private static final ThrottledWarning UNAVAILABLE = new ThrottledWarning(LOG, "idempotency store unavailable: {}");
+  private static final ThrottledWarning NOT_RELEASED = new ThrottledWarning(LOG,
+      "idempotency key not released ({}); it frees itself after the lease");
   private static final long RETRY_AFTER_SECONDS = 2;
 
   static final String CLAIM = """
@@ -75,8 +79,7 @@ public final class IdempotencyStore {
   /** Forgets a claim whose request failed, so that the client may retry with the same key. */
   public Future<Void> abandon(String channel, String key) {
     return pool.preparedQuery(ABANDON).execute(Tuple.of(channel, key)).<Void>mapEmpty()
-        .onFailure(e -> LOG.warn("idempotency key of channel {} not released ({}); it frees itself after "
-            + "the lease", channel, e.toString()));
+        .onFailure(e -> NOT_RELEASED.warn(e.toString()));
   }
 
   /** Deletes expired keys, in batches: {@code purge(pool, registry).run()}. */
@@ -98,7 +101,7 @@ public final class IdempotencyStore {
   }
 
   private static <T> Future<T> unavailable(Throwable e) {
-    LOG.warn("idempotency store unavailable: {}", e.toString());
+    UNAVAILABLE.warn(e.toString());
     return Future.failedFuture(new ApiFailure.DependencyUnavailable(
         "The order store is unavailable; nothing was accepted", RETRY_AFTER_SECONDS));
   }

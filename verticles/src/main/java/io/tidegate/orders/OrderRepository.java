@@ -1,6 +1,7 @@
 package io.tidegate.orders;
 
 import io.tidegate.http.ApiFailure;
+import io.tidegate.ops.ThrottledWarning;
 import io.tidegate.schemas.events.OrderAccepted;
 import io.tidegate.schemas.events.OrderStatus;
 import io.vertx.core.Future;
@@ -17,7 +18,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class OrderRepository {
 
-  private static final Logger LOG = LoggerFactory.getLogger(OrderRepository.class);
+  private static final ThrottledWarning UNAVAILABLE =
+      new ThrottledWarning(LoggerFactory.getLogger(OrderRepository.class), "order store unavailable: {}");
   private static final long RETRY_AFTER_SECONDS = 2;
 
   static final String INSERT_ORDER = """
@@ -226,7 +227,7 @@ public final class OrderRepository {
     if (e instanceof ApiFailure) {
       return Future.failedFuture(e);
     }
-    LOG.warn("order store unavailable: {}", e.toString());
+    UNAVAILABLE.warn(e.toString());
     return Future.failedFuture(new ApiFailure.DependencyUnavailable("The order store is unavailable",
         RETRY_AFTER_SECONDS));
   }

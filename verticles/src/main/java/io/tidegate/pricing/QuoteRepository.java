@@ -2,6 +2,7 @@ package io.tidegate.pricing;
 
 import io.tidegate.http.ApiFailure;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tidegate.ops.ThrottledWarning;
 import io.tidegate.store.ExpiryPurge;
 import io.tidegate.store.GroupedStatement;
 import io.vertx.core.Future;
@@ -15,7 +16,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -43,7 +43,8 @@ public final class QuoteRepository {
   /** A quote past its retention ({@code $2}: hours after {@code valid_until}), for {@link ExpiryPurge}. */
   static final String EXPIRED = "valid_until < now() - make_interval(hours => $2)";
   private static final long RETRY_AFTER_SECONDS = 2;
-  private static final Logger LOG = LoggerFactory.getLogger(QuoteRepository.class);
+  private static final ThrottledWarning UNAVAILABLE =
+      new ThrottledWarning(LoggerFactory.getLogger(QuoteRepository.class), "quote store unavailable: {}");
 
   private final Pool pool;
   private final GroupedStatement insert;
@@ -98,7 +99,7 @@ public final class QuoteRepository {
   }
 
   private static <T> Future<T> unavailable(Throwable e) {
-    LOG.warn("quote store unavailable: {}", e.toString());
+    UNAVAILABLE.warn(e.toString());
     return Future.failedFuture(new ApiFailure.DependencyUnavailable("The quote store is unavailable",
         RETRY_AFTER_SECONDS));
   }
