@@ -56,7 +56,7 @@ public final class GetAtpHandler implements Handler<RoutingContext> {
       rc.fail(new ApiFailure.NotFound("SKU '" + sku + "' has no position at location '" + location + "'"));
       return;
     }
-    Buffer body = JsonBody.write(512, json -> {
+    Buffer body = JsonBody.write(256 + 256 * positions.locations().size(), json -> {
       Totals total = new Totals();
       json.writeStartObject();
       json.writeFieldName(SKU);
