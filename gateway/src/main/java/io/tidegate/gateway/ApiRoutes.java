@@ -143,6 +143,7 @@ final class ApiRoutes {
     ops.operation("listChannels", limits == null ? ApiRoutes::throttlingOff : limits.list());
     ops.operation("getChannelLimits", limits == null ? ApiRoutes::throttlingOff : limits.get());
     ops.operation("replaceChannelLimits", limits == null ? ApiRoutes::throttlingOff : limits.replace());
+    ops.operation("resetChannelLimits", limits == null ? ApiRoutes::throttlingOff : limits.reset());
   }
 
   /**

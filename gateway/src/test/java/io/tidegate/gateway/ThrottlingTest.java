@@ -2,6 +2,7 @@ package io.tidegate.gateway;
 
 import static io.tidegate.gateway.GatewayHttpTest.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidegate.dev.Eventually;
@@ -125,6 +126,18 @@ class ThrottlingTest {
     assertEquals("\"prices\";q=3;w=1", http.post("/v1/prices:quote", "application/json",
         "{\"currency\":\"EUR\",\"lines\":[{\"sku\":\"SKU-0001\",\"quantity\":1}]}", KEY, WEBSHOP)
         .header("RateLimit-Policy"));
+
+    assertProblem(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+        + "/admin/channels/webshop/limits")).DELETE()), 401, "UNAUTHORIZED");
+    Answer reset = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+        + "/admin/channels/webshop/limits")).DELETE(), "X-Admin-Key", ADMIN);
+    assertEquals(200, reset.status(), reset.body());
+    assertEquals(read.json(), reset.json(), "the file's limits again");
+    assertFalse(http.get("/admin/channels", "X-Admin-Key", ADMIN).json().getJsonArray("channels").getJsonObject(1)
+        .getBoolean("overridden"));
+    assertEquals(read.json(), http.get("/admin/channels/webshop/limits", "X-Admin-Key", ADMIN).json());
+    assertProblem(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+        + "/admin/channels/nobody/limits")).DELETE(), "X-Admin-Key", ADMIN), 404, "NOT_FOUND");
   }
 
   @Test

@@ -32,7 +32,7 @@ public final class OpenApi {
   public static final List<String> OPERATION_IDS = List.of(
     "getAtp", "checkAtp", "quotePrices", "getQuote", "createOrder", "findOrders", "getOrder",
     "liveness", "readiness", "metrics", "getOpenApi",
-    "listChannels", "getChannelLimits", "replaceChannelLimits",
+    "listChannels", "getChannelLimits", "replaceChannelLimits", "resetChannelLimits",
     "listDeadLetters", "replayDeadLetter", "replayAllDeadLetters", "reconcileOrders");
 
   /** Media types vertx-openapi 5.0.x accepts (its {@code MediaType.SUPPORTED_MEDIA_TYPES}). */

@@ -12,8 +12,8 @@ import java.util.NoSuchElementException;
 import java.util.TreeSet;
 
 /**
- * The admin API over channel limits: list, read and replace (atomically, validated first). Every
- * replacement, and every refused attempt, is written to the audit log ({@link AuditLog}) with who,
+ * The admin API over channel limits: list, read, replace (atomically, validated first) and reset
+ * to the configuration's. Every replacement and reset, and every refused attempt, is written to the audit log ({@link AuditLog}) with who,
  * the limits before and after, and the operator's correlation id.
  */
 public final class ChannelLimitsAdmin {
@@ -69,6 +69,25 @@ public final class ChannelLimitsAdmin {
         return;
       }
       audit.record(actor, "limits.replace", target, "applied", before, now.toJson());
+      Responses.json(rc, 200, now.toJson().toBuffer());
+    };
+  }
+
+  /** {@code DELETE /admin/channels/{channel}/limits}: back to the configuration's limits. */
+  public Handler<RoutingContext> reset() {
+    return rc -> {
+      String channel = rc.pathParam("channel");
+      AuditLog.Actor actor = AuditLog.Actor.of(rc);
+      String target = "channel/" + channel;
+      if (throttles.limits(channel).isEmpty()) {
+        audit.record(actor, "limits.reset", target, "not-found", null, null);
+        rc.fail(new ApiFailure.NotFound("No channel '" + channel + "'"));
+        return;
+      }
+      JsonObject before = throttles.limits(channel).orElseThrow().toJson();
+      boolean dropped = throttles.resetChannel(channel);
+      ChannelLimits now = throttles.limits(channel).orElseThrow();
+      audit.record(actor, "limits.reset", target, dropped ? "applied" : "unchanged", before, now.toJson());
       Responses.json(rc, 200, now.toJson().toBuffer());
     };
   }

@@ -184,6 +184,33 @@ public final class Throttles implements OpenApiRoutes.Guards {
   }
 
   /**
+   * Drops the admin API's change of a channel's limits, atomically: the file's settings apply again.
+   * Counted as {@code source=admin} when there was a change to drop.
+   *
+   * @return whether there was one
+   * @throws NoSuchElementException when the gateway has no such channel
+   */
+  public boolean resetChannel(String channel) {
+    if (!channels.contains(channel)) {
+      metrics.reload("admin", false);
+      throw new NoSuchElementException("no channel '" + channel + "'");
+    }
+    Limits before = limits.getAndUpdate(old -> {
+      if (!old.overrides().containsKey(channel)) {
+        return old;
+      }
+      Map<String, ChannelLimits> overrides = new HashMap<>(old.overrides());
+      overrides.remove(channel);
+      return new Limits(old.file(), Map.copyOf(overrides));
+    });
+    boolean dropped = before.overrides().containsKey(channel);
+    if (dropped) {
+      metrics.reload("admin", true);
+    }
+    return dropped;
+  }
+
+  /**
    * The admin API's {@code PUT /admin/channels/{channel}/limits} in one call: the body's
    * {@code policies} ({@code [{name, quota, windowSeconds, burst?}]}) replace those policies of the
    * channel's current limits; the channel's other policies, {@code maxConcurrent} and

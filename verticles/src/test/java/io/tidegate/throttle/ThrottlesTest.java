@@ -65,6 +65,28 @@ class ThrottlesTest {
   }
 
   @Test
+  void resettingAChannelDropsItsAdminChangeAndLeavesTheOthers() {
+    ChannelLimits fromFile = throttles.limits("webshop").orElseThrow();
+    ChannelLimits custom = fromFile.withPolicies(List.of(RatePolicy.of("atp", 9, 1)));
+    throttles.replaceChannel("webshop", custom);
+    ChannelLimits marketplace = throttles.limits("marketplace").orElseThrow()
+        .withPolicies(List.of(RatePolicy.of("prices", 9, 1)));
+    throttles.replaceChannel("marketplace", marketplace);
+
+    assertTrue(throttles.resetChannel("webshop"));
+    assertFalse(throttles.overridden("webshop"));
+    assertEquals(fromFile, throttles.limits("webshop").orElseThrow());
+    assertEquals(marketplace, throttles.limits("marketplace").orElseThrow(), "another channel's change stays");
+    assertEquals(3, reloads("admin", "applied"));
+
+    assertFalse(throttles.resetChannel("webshop"), "nothing left to drop");
+    assertEquals(fromFile, throttles.limits("webshop").orElseThrow());
+    assertEquals(3, reloads("admin", "applied"), "a reset that changed nothing is not counted");
+    assertThrows(NoSuchElementException.class, () -> throttles.resetChannel("edi"));
+    assertEquals(1, reloads("admin", "rejected"));
+  }
+
+  @Test
   void adminPolicyReplacementValidatesFirst() {
     JsonArray body = new JsonArray().add(new JsonObject().put("name", "atp").put("quota", 50).put("windowSeconds", 10));
     ChannelLimits now = throttles.replaceChannelPolicies("marketplace", body);
