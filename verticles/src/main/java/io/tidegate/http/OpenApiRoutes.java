@@ -40,6 +40,9 @@ public final class OpenApiRoutes {
     Handler<RoutingContext> throttle(String policy);
 
     Handler<RoutingContext> shedder(String policy);
+
+    /** Both in one handler, for a route that reads no body in between. */
+    Handler<RoutingContext> throttleAndShed(String policy);
   }
 
   /**
@@ -95,10 +98,11 @@ public final class OpenApiRoutes {
       rc.next();
     });
     String policy = guards == null ? null : operation.rateLimitPolicy();
+    boolean hasBody = operation.body() != null;
     if (policy != null) {
-      route.handler(guards.throttle(policy));
+      route.handler(hasBody ? guards.throttle(policy) : guards.throttleAndShed(policy));
     }
-    if (operation.body() != null) {
+    if (hasBody) {
       route.handler(OpenApiRoutes::requireJson);
       // As a plain handler: Vert.x refuses a BodyHandler after user handlers on the same route. It
       // sees all of the body because every handler before it calls next() synchronously (bearer
@@ -106,7 +110,7 @@ public final class OpenApiRoutes {
       // pause the request first.
       route.handler(bodies::handle);
     }
-    if (policy != null) {
+    if (policy != null && hasBody) {
       route.handler(guards.shedder(policy));
     }
     BodyCheck check = bodyChecks.get(operationId);

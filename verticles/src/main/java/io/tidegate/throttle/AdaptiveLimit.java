@@ -70,21 +70,25 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
    */
   @Override
   public void onSample(long rttNanos, int inFlight) {
+    onSample(rttNanos, inFlight, nanoClock.getAsLong());
+  }
+
+  @Override
+  public void onSample(long rttNanos, int inFlight, long now) {
     if (!window.tryLock()) {
       return;
     }
     try {
-      add(rttNanos, inFlight);
+      add(rttNanos, inFlight, now);
     } finally {
       window.unlock();
     }
   }
 
-  private void add(long rttNanos, int inFlight) {
+  private void add(long rttNanos, int inFlight, long now) {
     windowRttSum += Math.max(1, rttNanos);
     windowSamples++;
     windowMaxInFlight = Math.max(windowMaxInFlight, inFlight);
-    long now = nanoClock.getAsLong();
     if (windowSamples < MIN_SAMPLES || now - windowStart < MIN_WINDOW_NANOS) {
       return;
     }

@@ -59,7 +59,11 @@ public final class TokenBucket {
 
   /** Takes one token if there is one. */
   public Decision tryTake() {
-    long now = nanoClock.getAsLong();
+    return tryTake(nanoClock.getAsLong());
+  }
+
+  /** {@link #tryTake()} at {@code now}, a reading of this bucket's clock the caller took. */
+  Decision tryTake(long now) {
     while (true) {
       long current = tat.get();
       long base = Math.max(current, now);

@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Through a real HTTP server: a flooding channel gets 429 with Retry-After and the RateLimit fields
@@ -49,6 +51,9 @@ class ThrottleHttpTest {
   private io.vertx.core.Context serverLoop;
 
   /** The file of {@link Fixtures}, with the atp route class capped at {@code atpLimit} in flight. */
+  /** Throttle and shedder as one handler (routes without a body) or as two (with a body read between). */
+  private boolean fused;
+
   private void start(int atpLimit) {
     start(atpLimit, 0);
   }
@@ -64,10 +69,13 @@ class ThrottleHttpTest {
     Router router = Router.router(vertx);
     router.route().handler(new CorrelationId());
     router.route().handler(new ApiKeyAuth<>("X-Api-Key", keys));
-    router.get("/v1/atp/:sku")
-        .handler(throttles.throttle("atp"))
-        .handler(throttles.shedder("atp"))
-        .handler(this::answer);
+    io.vertx.ext.web.Route atp = router.get("/v1/atp/:sku");
+    if (fused) {
+      atp.handler(throttles.throttleAndShed("atp"));
+    } else {
+      atp.handler(throttles.throttle("atp")).handler(throttles.shedder("atp"));
+    }
+    atp.handler(this::answer);
     router.route().failureHandler(new ErrorHandler(1024));
     // On one event loop context, as an HTTP verticle runs: the delay probe watches that loop.
     serverLoop = vertx.getOrCreateContext();
@@ -123,8 +131,10 @@ class ThrottleHttpTest {
     return arrived.future();
   }
 
-  @Test
-  void aFloodingChannelGets429WhileAnotherChannelIsServed() {
+  @ParameterizedTest(name = "fused: {0}")
+  @ValueSource(booleans = {false, true})
+  void aFloodingChannelGets429WhileAnotherChannelIsServed(boolean fused) {
+    this.fused = fused;
     start(1000);
     for (int left = 2; left >= 0; left--) {
       Answer ok = get(MARKETPLACE_KEY, "SKU-1").await();
@@ -155,8 +165,10 @@ class ThrottleHttpTest {
         .tag("policy", "atp").counter().count());
   }
 
-  @Test
-  void aChannelOverItsConcurrencyCapGets429AndTheSlotComesBack() {
+  @ParameterizedTest(name = "fused: {0}")
+  @ValueSource(booleans = {false, true})
+  void aChannelOverItsConcurrencyCapGets429AndTheSlotComesBack(boolean fused) {
+    this.fused = fused;
     start(1000);
     throttles.replaceChannelPolicies("marketplace", new JsonArray()
         .add(new JsonObject().put("name", "atp").put("quota", 100).put("windowSeconds", 1)));
@@ -179,8 +191,10 @@ class ThrottleHttpTest {
     assertEquals(200, get(MARKETPLACE_KEY, "SKU-1").await().status(), "a failed request frees its slot too");
   }
 
-  @Test
-  void aRouteClassAtItsInFlightLimitSheds503AtOnceButCriticalChannelsUseTheHeadroom() {
+  @ParameterizedTest(name = "fused: {0}")
+  @ValueSource(booleans = {false, true})
+  void aRouteClassAtItsInFlightLimitSheds503AtOnceButCriticalChannelsUseTheHeadroom(boolean fused) {
+    this.fused = fused;
     start(2);
     AtomicReference<Future<Answer>> first = new AtomicReference<>();
     RoutingContext one = hold(MARKETPLACE_KEY, first).await();
