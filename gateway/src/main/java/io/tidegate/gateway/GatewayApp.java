@@ -142,6 +142,20 @@ public final class GatewayApp {
     this.admin = KafkaAdminClient.create(vertx, KafkaClients.admin(config.kafka()));
     this.inventoryFeed = new FeedStatus(config.atp().staleAfterSeconds() * 1000L, System::currentTimeMillis);
     this.priceFeed = new FeedStatus(config.atp().staleAfterSeconds() * 1000L, System::currentTimeMillis);
+    vertx.exceptionHandler(this::unhandled);
+  }
+
+  /**
+   * What no handler caught on an event loop. While stopping, vertx-kafka-client's read streams can
+   * schedule one more poll on a consumer whose thread is already shut down; that
+   * RejectedExecutionException is expected then and logged at DEBUG, not as an ERROR at every stop.
+   */
+  private void unhandled(Throwable e) {
+    if (draining && e instanceof java.util.concurrent.RejectedExecutionException) {
+      LOG.debug("while stopping: {}", e.toString());
+    } else {
+      LOG.error("Unhandled exception", e);
+    }
   }
 
   /** Starts everything; the future fails (and everything started is closed) if any part cannot start. */

@@ -159,7 +159,13 @@ public final class ErpPoster extends VerticleBase {
     long gen = generation;
     consumer = KafkaConsumer.create(vertx, KafkaClients.groupConsumer(kafka, "erp-poster", settings.posterGroup(),
         window));
-    consumer.exceptionHandler(e -> LOG.warn("ERP poster consumer: {}", e.toString()));
+    consumer.exceptionHandler(e -> {
+      if (stopped) { // close racing the poll: offsets commit only after outcomes are recorded
+        LOG.debug("ERP poster consumer while closing: {}", e.toString());
+      } else {
+        LOG.warn("ERP poster consumer: {}", e.toString());
+      }
+    });
     consumer.partitionsRevokedHandler(revoked -> {
       commitNow();
       queue.removeIf(r -> revoked.contains(partitionOf(r)));

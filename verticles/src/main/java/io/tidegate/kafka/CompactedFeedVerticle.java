@@ -97,9 +97,10 @@ public final class CompactedFeedVerticle extends VerticleBase {
         .register(registry);
     consumer = KafkaConsumer.create(vertx, KafkaClients.readModelConsumer(kafka, topic));
     consumer.exceptionHandler(e -> {
-      if (stopped && e instanceof java.util.ConcurrentModificationException) {
-        // vertx-kafka-client's close races its own poll loop; this consumer commits nothing, so the
-        // race loses nothing and is not worth a warning at every shutdown.
+      if (stopped) {
+        // vertx-kafka-client's close races its own poll loop (ConcurrentModificationException,
+        // WakeupException, "already closed"); this consumer commits nothing, so the race loses
+        // nothing and is not worth a warning at every shutdown.
         LOG.debug("{} consumer while closing: {}", topic, e.toString());
       } else {
         LOG.warn("{} consumer: {}", topic, e.toString());
