@@ -85,6 +85,8 @@ import org.slf4j.LoggerFactory;
 public final class GatewayApp {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
+  private static final io.tidegate.ops.ThrottledWarning PRODUCE_FAILED = new io.tidegate.ops.ThrottledWarning(LOG,
+      "Kafka producer: a send failed ({}); the caller answered it");
   private static final int DB_ATTEMPTS = 30;
   private static final long DB_RETRY_MS = 2000;
   private static final long STOP_STEP_TIMEOUT_MS = 10_000;
@@ -139,6 +141,11 @@ public final class GatewayApp {
     this.pool = pool(vertx, config.postgres(), true);
     this.relaxedPool = pool(vertx, config.postgres(), false);
     this.producer = KafkaProducer.create(vertx, KafkaClients.producer(config.kafka()));
+    // Every failed send is already answered where it was made (a 503 for intake, a retry for the
+    // projector) and counted in gateway_kafka_produce_errors_total; without a handler here
+    // vertx-kafka-client also reports each one as an unhandled exception (an ERROR with a stack
+    // trace per record while the broker is down).
+    this.producer.exceptionHandler(e -> PRODUCE_FAILED.warn(e.toString()));
     this.admin = KafkaAdminClient.create(vertx, KafkaClients.admin(config.kafka()));
     this.inventoryFeed = new FeedStatus(config.atp().staleAfterSeconds() * 1000L, System::currentTimeMillis);
     this.priceFeed = new FeedStatus(config.atp().staleAfterSeconds() * 1000L, System::currentTimeMillis);

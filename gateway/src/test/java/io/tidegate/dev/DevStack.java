@@ -37,6 +37,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * a test that kills and restarts this JVM needs the simulator in another process to check that
  * nothing was posted twice across the restart ({@code load-tests/reconcile --kill} does that).
  *
+ * <p>{@code TIDEGATE_DEV_KAFKA=external} likewise leaves the broker out: the gateway and the demo
+ * data use {@code kafka.bootstrapServers}, where the caller runs a broker (e.g.
+ * {@link EmbeddedKafkaMain}, which also creates the topics), so that a test can stop and restart
+ * the broker alone ({@code load-tests/reconcile --broker-restart}).
+ *
  * <p>This class and the embedded servers are in the test scope of the gateway module: they never
  * reach the production artifact or its classpath.
  */
@@ -53,6 +58,7 @@ public final class DevStack {
     boolean fresh = java.util.Arrays.asList(args).contains("--fresh");
     boolean externalErp = java.util.Arrays.asList(args).contains("--no-erp")
         || "external".equalsIgnoreCase(env.getOrDefault("TIDEGATE_DEV_ERP", "embedded").trim());
+    boolean externalKafka = "external".equalsIgnoreCase(env.getOrDefault("TIDEGATE_DEV_KAFKA", "embedded").trim());
     Path dir = Path.of(env.getOrDefault("TIDEGATE_DEV_DIR", ".tidegate/dev")).toAbsolutePath();
     if (fresh) {
       deleteRecursively(dir);
@@ -65,9 +71,14 @@ public final class DevStack {
 
     EmbeddedPostgres postgres = EmbeddedPostgres.start(dir.resolve("postgres"), config.postgres().port(),
         config.postgres().database());
-    EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), kafkaUri.getPort(), kafkaUri.getPort() + 1);
-    Topics.all().forEach(t -> kafka.createTopic(t.name(), t.partitions(), t.compacted()));
-    say("  kafka " + kafka.bootstrapServers() + ", postgres 127.0.0.1:" + postgres.port() + "/" + postgres.database());
+    EmbeddedKafka kafka = externalKafka ? null
+        : EmbeddedKafka.start(dir.resolve("kafka"), kafkaUri.getPort(), kafkaUri.getPort() + 1);
+    String bootstrap = kafka == null ? config.kafka().bootstrapServers() : kafka.bootstrapServers();
+    if (kafka != null) {
+      Topics.all().forEach(t -> kafka.createTopic(t.name(), t.partitions(), t.compacted()));
+    }
+    say("  kafka " + bootstrap + (kafka == null ? " (external: TIDEGATE_DEV_KAFKA=external)" : "")
+        + ", postgres 127.0.0.1:" + postgres.port() + "/" + postgres.database());
 
     Vertx erpVertx;
     KafkaStatusSink erpEvents;
@@ -77,7 +88,7 @@ public final class DevStack {
       say("  ERP simulator: external (TIDEGATE_DEV_ERP=external), the gateway posts to " + config.erp().baseUrl());
     } else {
       erpVertx = Vertx.vertx();
-      erpEvents = KafkaStatusSink.create(erpVertx, kafka.bootstrapServers());
+      erpEvents = KafkaStatusSink.create(erpVertx, bootstrap);
       ErpSimulator erp = ErpSimulator.start(erpVertx, ErpSimulatorOptions.fromEnv(env).withPort(erpUri.getPort()),
               erpEvents)
           .await();
@@ -85,7 +96,7 @@ public final class DevStack {
     }
 
     if (!Files.exists(dir.resolve(DEMO_MARKER))) {
-      try (Producer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
+      try (Producer<String, byte[]> producer = producer(bootstrap)) {
         int records = DemoData.publish(producer);
         Files.writeString(dir.resolve(DEMO_MARKER), records + " records\n");
         say("  demo data: " + DemoData.SKUS + " SKUs x " + DemoData.LOCATIONS + ", price rules in EUR and USD ("
@@ -101,7 +112,9 @@ public final class DevStack {
         await(() -> erpEvents.close().await());
         await(() -> erpVertx.close().await());
       }
-      await(kafka::close);
+      if (kafka != null) {
+        await(kafka::close);
+      }
       await(postgres::close);
       say("stopped; data kept in " + dir);
     }, "tidegate-dev-shutdown"));
