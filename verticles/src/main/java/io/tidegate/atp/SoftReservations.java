@@ -20,14 +20,18 @@ import java.util.function.LongSupplier;
  */
 public final class SoftReservations implements ReservationBook {
 
-  /** One order's holds: parallel arrays of {@code sku@location} keys and quantities. */
-  private record Hold(String[] keys, int[] quantities, long expiresAtMillis) { }
+  /** One order's holds: parallel arrays of the totals it adds to and its quantities. */
+  private record Hold(AtomicInteger[] totals, int[] quantities, long expiresAtMillis) { }
 
   /** A quantity to hold at one location of one SKU. */
   public record Line(String sku, String location, int quantity) { }
 
   private final Map<String, Hold> holds = new ConcurrentHashMap<>();
-  private final Map<String, AtomicInteger> totals = new ConcurrentHashMap<>();
+  /**
+   * SKU, then location, to the quantity held there: two lookups without building a key, because
+   * every ATP answer reads it once per location while orders hold stock (a flash sale).
+   */
+  private final Map<String, Map<String, AtomicInteger>> totals = new ConcurrentHashMap<>();
   private final Map<String, Long> released = new ConcurrentHashMap<>();
   private final long ttlMillis;
   private final LongSupplier clock;
@@ -42,7 +46,8 @@ public final class SoftReservations implements ReservationBook {
     if (totals.isEmpty()) {
       return 0;
     }
-    AtomicInteger total = totals.get(key(sku, location));
+    Map<String, AtomicInteger> atLocations = totals.get(sku);
+    AtomicInteger total = atLocations == null ? null : atLocations.get(location);
     return total == null ? 0 : Math.max(0, total.get());
   }
 
@@ -52,19 +57,17 @@ public final class SoftReservations implements ReservationBook {
     if (lines.isEmpty() || expires <= clock.getAsLong() || released.containsKey(orderId)) {
       return false;
     }
-    String[] keys = new String[lines.size()];
+    AtomicInteger[] at = new AtomicInteger[lines.size()];
     int[] quantities = new int[lines.size()];
-    for (int i = 0; i < keys.length; i++) {
-      keys[i] = key(lines.get(i).sku(), lines.get(i).location());
+    for (int i = 0; i < at.length; i++) {
+      at[i] = total(lines.get(i).sku(), lines.get(i).location());
       quantities[i] = lines.get(i).quantity();
     }
-    Hold hold = new Hold(keys, quantities, expires);
+    Hold hold = new Hold(at, quantities, expires);
     if (holds.putIfAbsent(orderId, hold) != null) {
       return false;
     }
-    for (int i = 0; i < keys.length; i++) {
-      totals.computeIfAbsent(keys[i], k -> new AtomicInteger()).addAndGet(quantities[i]);
-    }
+    add(hold, 1);
     return true;
   }
 
@@ -75,12 +78,9 @@ public final class SoftReservations implements ReservationBook {
     if (hold == null) {
       return false;
     }
-    for (int i = 0; i < hold.keys().length; i++) {
-      // Entries are never removed (a removal could race a concurrent hold); they are bounded by
-      // the number of sku@location positions. A release may run between another thread's
-      // putIfAbsent and its additions: the total dips below zero for a moment (reads clamp at 0).
-      totals.computeIfAbsent(hold.keys()[i], k -> new AtomicInteger()).addAndGet(-hold.quantities()[i]);
-    }
+    // A release may run between another thread's putIfAbsent and its additions: the total dips
+    // below zero for a moment (reads clamp at 0).
+    add(hold, -1);
     return true;
   }
 
@@ -88,9 +88,7 @@ public final class SoftReservations implements ReservationBook {
   public void drop(String orderId) {
     Hold hold = holds.remove(orderId);
     if (hold != null) {
-      for (int i = 0; i < hold.keys().length; i++) {
-        totals.computeIfAbsent(hold.keys()[i], k -> new AtomicInteger()).addAndGet(-hold.quantities()[i]);
-      }
+      add(hold, -1);
     }
   }
 
@@ -112,7 +110,19 @@ public final class SoftReservations implements ReservationBook {
     return holds.size();
   }
 
-  private static String key(String sku, String location) {
-    return sku + '@' + location;
+  /**
+   * The total of one SKU at one location. Totals are never removed (a removal could race a
+   * concurrent hold), so a hold may keep references to them; they are bounded by the number of
+   * sku x location positions.
+   */
+  private AtomicInteger total(String sku, String location) {
+    return totals.computeIfAbsent(sku, k -> new ConcurrentHashMap<>())
+        .computeIfAbsent(location, k -> new AtomicInteger());
+  }
+
+  private static void add(Hold hold, int sign) {
+    for (int i = 0; i < hold.totals().length; i++) {
+      hold.totals()[i].addAndGet(sign * hold.quantities()[i]);
+    }
   }
 }
