@@ -129,8 +129,14 @@ class ThrottlingTest {
 
     assertProblem(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
         + "/admin/channels/webshop/limits")).DELETE()), 401, "UNAUTHORIZED");
-    Answer reset = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
-        + "/admin/channels/webshop/limits")).DELETE(), "X-Admin-Key", ADMIN);
+    Answer reset;
+    try (io.tidegate.dev.LogCapture audit = io.tidegate.dev.LogCapture.of("tidegate.audit")) {
+      reset = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+          + "/admin/channels/webshop/limits")).DELETE(), "X-Admin-Key", ADMIN);
+      String entries = audit.all();
+      assertTrue(entries.contains("\"action\":\"limits.reset\"") && entries.contains("\"outcome\":\"applied\"")
+          && entries.contains("\"target\":\"channel/webshop\""), entries);
+    }
     assertEquals(200, reset.status(), reset.body());
     assertEquals(read.json(), reset.json(), "the file's limits again");
     assertFalse(http.get("/admin/channels", "X-Admin-Key", ADMIN).json().getJsonArray("channels").getJsonObject(1)
