@@ -176,7 +176,11 @@ public final class GatewayApp {
             .setJvmMetricsEnabled(true)
             // RequestMetrics records the HTTP server meters instead, at a fraction of the cost
             .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
-            .addLabels(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE)))
+            // vertx_net_client_*: both PostgreSQL pools' clients register the same untagged gauge,
+            // so the second one's connections were never counted (and Micrometer warned at every
+            // start); vertx_pool_* and vertx_sql_* cover the pools, each under its own name
+            .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
+            .addLabels(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.NAMESPACE)))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     GatewayApp app = new GatewayApp(vertx, config, registry);
@@ -438,7 +442,10 @@ public final class GatewayApp {
     }
     // Named, so that each pool has its own vertx_pool_* series (pool_name tidegate-durable or
     // tidegate-relaxed); with the default name the second pool's meters were dropped as duplicates.
-    PoolOptions pool = new PoolOptions().setName(synchronousCommit ? "tidegate-durable" : "tidegate-relaxed")
+    String name = synchronousCommit ? "tidegate-durable" : "tidegate-relaxed";
+    // the same for its vertx_sql_* series (label client_namespace)
+    connect.setMetricsName(name);
+    PoolOptions pool = new PoolOptions().setName(name)
         .setMaxSize(pg.poolSize()).setMaxWaitQueueSize(pg.maxWaitQueue())
         .setConnectionTimeout(pg.connectTimeoutMs()).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
     // TCP_NODELAY stated explicitly: without these transport options the pool's connections ran with
