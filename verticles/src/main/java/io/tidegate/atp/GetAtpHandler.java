@@ -10,8 +10,18 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
-/** {@code GET /v1/atp/{sku}[?location=]}: per-location figures and the total, from memory. */
+/**
+ * {@code GET /v1/atp/{sku}[?location=]}: per-location figures and the total, from memory.
+ *
+ * <p>The answer for all locations is kept once written, in a small direct-mapped cache (a slot per
+ * SKU hash, {@value #CACHE_SLOTS} slots: memory stays bounded at a million positions, and a hot SKU
+ * keeps its slot). An entry is used only while everything it was written from is unchanged: the
+ * SKU's positions (the read model swaps in a new immutable value on every change, compared by
+ * identity), the SKU's reservation version, the feed's {@code asOf} and {@code stale}. Anything
+ * else is written afresh, so the cache never answers what the read models no longer say.
+ */
 public final class GetAtpHandler implements Handler<RoutingContext> {
 
   // Field names encoded once: writing them as plain strings escaped every character on every answer.
@@ -33,6 +43,13 @@ public final class GetAtpHandler implements Handler<RoutingContext> {
   private static final SerializedString AS_OF = new SerializedString("asOf");
   private static final SerializedString STALE = new SerializedString("stale");
 
+  static final int CACHE_SLOTS = 4096;
+
+  /** One written answer and what it was written from. */
+  private record Cached(SkuPositions positions, long reservations, String asOf, boolean stale, Buffer body) {
+  }
+
+  private final AtomicReferenceArray<Cached> cache = new AtomicReferenceArray<>(CACHE_SLOTS);
   private final InventoryReadModel model;
   private final ReservationBook reservations;
   private final FeedStatus feed;
@@ -55,6 +72,19 @@ public final class GetAtpHandler implements Handler<RoutingContext> {
     if (location != null && positions.at(location) == null) {
       rc.fail(new ApiFailure.NotFound("SKU '" + sku + "' has no position at location '" + location + "'"));
       return;
+    }
+    // read before the figures (see ReservationBook#version)
+    long reservationVersion = reservations.version(sku);
+    String asOf = feed.asOfText();
+    boolean stale = feed.stale();
+    int slot = sku.hashCode() & (CACHE_SLOTS - 1);
+    if (location == null) {
+      Cached hit = cache.get(slot);
+      if (hit != null && hit.positions() == positions && hit.reservations() == reservationVersion
+          && hit.stale() == stale && hit.asOf().equals(asOf)) {
+        Responses.json(rc, 200, hit.body());
+        return;
+      }
     }
     Buffer body = JsonBody.write(256 + 256 * positions.locations().size(), json -> {
       Totals total = new Totals();
@@ -85,11 +115,14 @@ public final class GetAtpHandler implements Handler<RoutingContext> {
           total.inTransit, total.available);
       json.writeEndObject();
       json.writeFieldName(AS_OF);
-      json.writeString(feed.asOfText());
+      json.writeString(asOf);
       json.writeFieldName(STALE);
-      json.writeBoolean(feed.stale());
+      json.writeBoolean(stale);
       json.writeEndObject();
     });
+    if (location == null) {
+      cache.set(slot, new Cached(positions, reservationVersion, asOf, stale, body));
+    }
     Responses.json(rc, 200, body);
   }
 
