@@ -43,7 +43,7 @@ public final class GetAtpHandler implements Handler<RoutingContext> {
   private static final SerializedString AS_OF = new SerializedString("asOf");
   private static final SerializedString STALE = new SerializedString("stale");
 
-  static final int CACHE_SLOTS = 4096;
+  static final int CACHE_SLOTS = 16_384;
 
   /** One written answer and what it was written from. */
   private record Cached(SkuPositions positions, long reservations, String asOf, boolean stale, Buffer body) {
