@@ -19,8 +19,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * SKU hash, {@value #CACHE_SLOTS} slots: memory stays bounded at a million positions, and a hot SKU
  * keeps its slot). An entry is used only while everything it was written from is unchanged: the
  * SKU's positions (the read model swaps in a new immutable value on every change, compared by
- * identity), the SKU's reservation version, the feed's {@code asOf} and {@code stale}. Anything
- * else is written afresh, so the cache never answers what the read models no longer say.
+ * identity) and the SKU's reservation version. Anything else is written afresh, so the cache never
+ * answers what the read models no longer say. The feed's {@code asOf} and {@code stale}, the last
+ * two fields, are not in the entry but appended to it per answer: {@code asOf} moves every lag check
+ * (each second), and keeping it in the entry made every SKU's entry be written again each second.
  */
 public final class GetAtpHandler implements Handler<RoutingContext> {
 
@@ -45,10 +47,15 @@ public final class GetAtpHandler implements Handler<RoutingContext> {
 
   static final int CACHE_SLOTS = 16_384;
 
-  /** One written answer and what it was written from. */
-  private record Cached(SkuPositions positions, long reservations, String asOf, boolean stale, Buffer body) {
+  /** One written answer up to its feed fields (without its closing brace), and what it was written from. */
+  private record Cached(SkuPositions positions, long reservations, Buffer head) {
   }
 
+  /** The feed fields closing every answer: {@code ,"asOf":"...","stale":false}}. */
+  private record FeedFields(String asOf, boolean stale, Buffer bytes) {
+  }
+
+  private volatile FeedFields feedFields = new FeedFields("", false, Buffer.buffer());
   private final AtomicReferenceArray<Cached> cache = new AtomicReferenceArray<>(CACHE_SLOTS);
   private final InventoryReadModel model;
   private final ReservationBook reservations;
@@ -75,18 +82,45 @@ public final class GetAtpHandler implements Handler<RoutingContext> {
     }
     // read before the figures (see ReservationBook#version)
     long reservationVersion = reservations.version(sku);
-    String asOf = feed.asOfText();
-    boolean stale = feed.stale();
+    Buffer tail = feedFields().bytes();
     int slot = sku.hashCode() & (CACHE_SLOTS - 1);
-    if (location == null) {
-      Cached hit = cache.get(slot);
-      if (hit != null && hit.positions() == positions && hit.reservations() == reservationVersion
-          && hit.stale() == stale && hit.asOf().equals(asOf)) {
-        Responses.json(rc, 200, hit.body());
-        return;
+    Cached hit = location == null ? cache.get(slot) : null;
+    Buffer head;
+    if (hit != null && hit.positions() == positions && hit.reservations() == reservationVersion) {
+      head = hit.head();
+    } else {
+      head = head(sku, location, positions);
+      if (location == null) {
+        cache.set(slot, new Cached(positions, reservationVersion, head));
       }
     }
-    Buffer body = JsonBody.write(256 + 256 * positions.locations().size(), json -> {
+    Responses.json(rc, 200, Buffer.buffer(head.length() + tail.length()).appendBuffer(head).appendBuffer(tail));
+  }
+
+  /** The feed fields for now, written once per change of {@code asOf} or {@code stale}. */
+  private FeedFields feedFields() {
+    String asOf = feed.asOfText();
+    boolean stale = feed.stale();
+    FeedFields current = feedFields;
+    if (current.stale() != stale || !current.asOf().equals(asOf)) {
+      Buffer bytes = JsonBody.write(64, json -> {
+        // written as the end of an object whose start is elsewhere: the generator wants a whole one
+        json.writeStartObject();
+        json.writeFieldName(AS_OF);
+        json.writeString(asOf);
+        json.writeFieldName(STALE);
+        json.writeBoolean(stale);
+        json.writeEndObject();
+      });
+      current = new FeedFields(asOf, stale, Buffer.buffer(",").appendBuffer(bytes, 1, bytes.length() - 1));
+      feedFields = current;
+    }
+    return current;
+  }
+
+  /** The answer without its feed fields and closing brace: {@code {"sku":...,"total":{...}}. */
+  private Buffer head(String sku, String location, SkuPositions positions) {
+    Buffer whole = JsonBody.write(256 + 256 * positions.locations().size(), json -> {
       Totals total = new Totals();
       json.writeStartObject();
       json.writeFieldName(SKU);
@@ -114,16 +148,9 @@ public final class GetAtpHandler implements Handler<RoutingContext> {
       writeFigures(json, total.onHand, total.allocated, total.reserved, total.damaged, total.safetyStock,
           total.inTransit, total.available);
       json.writeEndObject();
-      json.writeFieldName(AS_OF);
-      json.writeString(asOf);
-      json.writeFieldName(STALE);
-      json.writeBoolean(stale);
       json.writeEndObject();
     });
-    if (location == null) {
-      cache.set(slot, new Cached(positions, reservationVersion, asOf, stale, body));
-    }
-    Responses.json(rc, 200, body);
+    return whole.slice(0, whole.length() - 1);
   }
 
   private static void writeFigures(JsonGenerator json, long onHand, long allocated, long reserved, long damaged,
