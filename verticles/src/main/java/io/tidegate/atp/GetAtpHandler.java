@@ -10,20 +10,8 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
-/**
- * {@code GET /v1/atp/{sku}[?location=]}: per-location figures and the total, from memory.
- *
- * <p>The answer for all locations is kept once written, in a small direct-mapped cache (a slot per
- * SKU hash, {@value #CACHE_SLOTS} slots: memory stays bounded at a million positions, and a hot SKU
- * keeps its slot). An entry is used only while everything it was written from is unchanged: the
- * SKU's positions (the read model swaps in a new immutable value on every change, compared by
- * identity) and the SKU's reservation version. Anything else is written afresh, so the cache never
- * answers what the read models no longer say. The feed's {@code asOf} and {@code stale}, the last
- * two fields, are not in the entry but appended to it per answer: {@code asOf} moves every lag check
- * (each second), and keeping it in the entry made every SKU's entry be written again each second.
- */
+/** {@code GET /v1/atp/{sku}[?location=]}: per-location figures and the total, from memory. */
 public final class GetAtpHandler implements Handler<RoutingContext> {
 
   // Field names encoded once: writing them as plain strings escaped every character on every answer.
@@ -45,18 +33,6 @@ public final class GetAtpHandler implements Handler<RoutingContext> {
   private static final SerializedString AS_OF = new SerializedString("asOf");
   private static final SerializedString STALE = new SerializedString("stale");
 
-  static final int CACHE_SLOTS = 16_384;
-
-  /** One written answer up to its feed fields (without its closing brace), and what it was written from. */
-  private record Cached(SkuPositions positions, long reservations, Buffer head) {
-  }
-
-  /** The feed fields closing every answer: {@code ,"asOf":"...","stale":false}}. */
-  private record FeedFields(String asOf, boolean stale, Buffer bytes) {
-  }
-
-  private volatile FeedFields feedFields = new FeedFields("", false, Buffer.buffer());
-  private final AtomicReferenceArray<Cached> cache = new AtomicReferenceArray<>(CACHE_SLOTS);
   private final InventoryReadModel model;
   private final ReservationBook reservations;
   private final FeedStatus feed;
@@ -80,47 +56,7 @@ public final class GetAtpHandler implements Handler<RoutingContext> {
       rc.fail(new ApiFailure.NotFound("SKU '" + sku + "' has no position at location '" + location + "'"));
       return;
     }
-    // read before the figures (see ReservationBook#version)
-    long reservationVersion = reservations.version(sku);
-    Buffer tail = feedFields().bytes();
-    int slot = sku.hashCode() & (CACHE_SLOTS - 1);
-    Cached hit = location == null ? cache.get(slot) : null;
-    Buffer head;
-    if (hit != null && hit.positions() == positions && hit.reservations() == reservationVersion) {
-      head = hit.head();
-    } else {
-      head = head(sku, location, positions);
-      if (location == null) {
-        cache.set(slot, new Cached(positions, reservationVersion, head));
-      }
-    }
-    Responses.json(rc, 200, Buffer.buffer(head.length() + tail.length()).appendBuffer(head).appendBuffer(tail));
-  }
-
-  /** The feed fields for now, written once per change of {@code asOf} or {@code stale}. */
-  private FeedFields feedFields() {
-    String asOf = feed.asOfText();
-    boolean stale = feed.stale();
-    FeedFields current = feedFields;
-    if (current.stale() != stale || !current.asOf().equals(asOf)) {
-      Buffer bytes = JsonBody.write(64, json -> {
-        // written as the end of an object whose start is elsewhere: the generator wants a whole one
-        json.writeStartObject();
-        json.writeFieldName(AS_OF);
-        json.writeString(asOf);
-        json.writeFieldName(STALE);
-        json.writeBoolean(stale);
-        json.writeEndObject();
-      });
-      current = new FeedFields(asOf, stale, Buffer.buffer(",").appendBuffer(bytes, 1, bytes.length() - 1));
-      feedFields = current;
-    }
-    return current;
-  }
-
-  /** The answer without its feed fields and closing brace: {@code {"sku":...,"total":{...}}. */
-  private Buffer head(String sku, String location, SkuPositions positions) {
-    Buffer whole = JsonBody.write(256 + 256 * positions.locations().size(), json -> {
+    Buffer body = JsonBody.write(256 + 256 * positions.locations().size(), json -> {
       Totals total = new Totals();
       json.writeStartObject();
       json.writeFieldName(SKU);
@@ -148,9 +84,13 @@ public final class GetAtpHandler implements Handler<RoutingContext> {
       writeFigures(json, total.onHand, total.allocated, total.reserved, total.damaged, total.safetyStock,
           total.inTransit, total.available);
       json.writeEndObject();
+      json.writeFieldName(AS_OF);
+      json.writeString(feed.asOfText());
+      json.writeFieldName(STALE);
+      json.writeBoolean(feed.stale());
       json.writeEndObject();
     });
-    return whole.slice(0, whole.length() - 1);
+    Responses.json(rc, 200, body);
   }
 
   private static void writeFigures(JsonGenerator json, long onHand, long allocated, long reserved, long damaged,

@@ -10,13 +10,4 @@ public interface ReservationBook {
   ReservationBook NONE = (sku, location) -> 0;
 
   int reserved(String sku, String location);
-
-  /**
-   * A number that changes whenever any reservation of {@code sku} changes, so that an answer built
-   * from {@link #reserved} can be kept until it does. It changes after the quantities: read it
-   * before them. A book that never changes may answer a constant.
-   */
-  default long version(String sku) {
-    return 0;
-  }
 }

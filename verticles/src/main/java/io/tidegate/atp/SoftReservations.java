@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -21,14 +20,8 @@ import java.util.function.LongSupplier;
  */
 public final class SoftReservations implements ReservationBook {
 
-  /** One order's holds: parallel arrays of the totals it adds to, their SKUs' books, and quantities. */
-  private record Hold(AtomicInteger[] totals, SkuBook[] books, int[] quantities, long expiresAtMillis) { }
-
-  /** One SKU's totals by location, and the version {@link #version} answers. */
-  private static final class SkuBook {
-    final Map<String, AtomicInteger> byLocation = new ConcurrentHashMap<>();
-    final AtomicLong version = new AtomicLong();
-  }
+  /** One order's holds: parallel arrays of the totals it adds to and its quantities. */
+  private record Hold(AtomicInteger[] totals, int[] quantities, long expiresAtMillis) { }
 
   /** A quantity to hold at one location of one SKU. */
   public record Line(String sku, String location, int quantity) { }
@@ -38,7 +31,7 @@ public final class SoftReservations implements ReservationBook {
    * SKU, then location, to the quantity held there: two lookups without building a key, because
    * every ATP answer reads it once per location while orders hold stock (a flash sale).
    */
-  private final Map<String, SkuBook> totals = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, AtomicInteger>> totals = new ConcurrentHashMap<>();
   private final Map<String, Long> released = new ConcurrentHashMap<>();
   private final long ttlMillis;
   private final LongSupplier clock;
@@ -53,15 +46,9 @@ public final class SoftReservations implements ReservationBook {
     if (totals.isEmpty()) {
       return 0;
     }
-    SkuBook book = totals.get(sku);
-    AtomicInteger total = book == null ? null : book.byLocation.get(location);
+    Map<String, AtomicInteger> atLocations = totals.get(sku);
+    AtomicInteger total = atLocations == null ? null : atLocations.get(location);
     return total == null ? 0 : Math.max(0, total.get());
-  }
-
-  @Override
-  public long version(String sku) {
-    SkuBook book = totals.get(sku);
-    return book == null ? 0 : book.version.get();
   }
 
   /** Holds the lines for {@code orderId} (accepted at {@code acceptedAtMillis}); false if it holds already, was released or expired. */
@@ -71,14 +58,12 @@ public final class SoftReservations implements ReservationBook {
       return false;
     }
     AtomicInteger[] at = new AtomicInteger[lines.size()];
-    SkuBook[] books = new SkuBook[lines.size()];
     int[] quantities = new int[lines.size()];
     for (int i = 0; i < at.length; i++) {
-      books[i] = totals.computeIfAbsent(lines.get(i).sku(), k -> new SkuBook());
-      at[i] = books[i].byLocation.computeIfAbsent(lines.get(i).location(), k -> new AtomicInteger());
+      at[i] = total(lines.get(i).sku(), lines.get(i).location());
       quantities[i] = lines.get(i).quantity();
     }
-    Hold hold = new Hold(at, books, quantities, expires);
+    Hold hold = new Hold(at, quantities, expires);
     if (holds.putIfAbsent(orderId, hold) != null) {
       return false;
     }
@@ -126,14 +111,18 @@ public final class SoftReservations implements ReservationBook {
   }
 
   /**
-   * Adds (or with {@code sign} -1 takes back) the hold's quantities, each SKU's version after its
-   * total. Totals are never removed (a removal could race a concurrent hold), so a hold may keep
-   * references to them; they are bounded by the number of sku x location positions.
+   * The total of one SKU at one location. Totals are never removed (a removal could race a
+   * concurrent hold), so a hold may keep references to them; they are bounded by the number of
+   * sku x location positions.
    */
+  private AtomicInteger total(String sku, String location) {
+    return totals.computeIfAbsent(sku, k -> new ConcurrentHashMap<>())
+        .computeIfAbsent(location, k -> new AtomicInteger());
+  }
+
   private static void add(Hold hold, int sign) {
     for (int i = 0; i < hold.totals().length; i++) {
       hold.totals()[i].addAndGet(sign * hold.quantities()[i]);
-      hold.books()[i].version.incrementAndGet();
     }
   }
 }
