@@ -40,9 +40,6 @@ public final class OpenApiRoutes {
     Handler<RoutingContext> throttle(String policy);
 
     Handler<RoutingContext> shedder(String policy);
-
-    /** Both in one handler, for a route that reads no body in between. */
-    Handler<RoutingContext> throttleAndShed(String policy);
   }
 
   /**
@@ -98,11 +95,10 @@ public final class OpenApiRoutes {
       rc.next();
     });
     String policy = guards == null ? null : operation.rateLimitPolicy();
-    boolean hasBody = operation.body() != null;
     if (policy != null) {
-      route.handler(hasBody ? guards.throttle(policy) : guards.throttleAndShed(policy));
+      route.handler(guards.throttle(policy));
     }
-    if (hasBody) {
+    if (operation.body() != null) {
       route.handler(OpenApiRoutes::requireJson);
       // As a plain handler: Vert.x refuses a BodyHandler after user handlers on the same route. It
       // sees all of the body because every handler before it calls next() synchronously (bearer
@@ -110,7 +106,7 @@ public final class OpenApiRoutes {
       // pause the request first.
       route.handler(bodies::handle);
     }
-    if (policy != null && hasBody) {
+    if (policy != null) {
       route.handler(guards.shedder(policy));
     }
     BodyCheck check = bodyChecks.get(operationId);

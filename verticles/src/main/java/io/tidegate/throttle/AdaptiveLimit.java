@@ -70,25 +70,21 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
    */
   @Override
   public void onSample(long rttNanos, int inFlight) {
-    onSample(rttNanos, inFlight, nanoClock.getAsLong());
-  }
-
-  @Override
-  public void onSample(long rttNanos, int inFlight, long now) {
     if (!window.tryLock()) {
       return;
     }
     try {
-      add(rttNanos, inFlight, now);
+      add(rttNanos, inFlight);
     } finally {
       window.unlock();
     }
   }
 
-  private void add(long rttNanos, int inFlight, long now) {
+  private void add(long rttNanos, int inFlight) {
     windowRttSum += Math.max(1, rttNanos);
     windowSamples++;
     windowMaxInFlight = Math.max(windowMaxInFlight, inFlight);
+    long now = nanoClock.getAsLong();
     if (windowSamples < MIN_SAMPLES || now - windowStart < MIN_WINDOW_NANOS) {
       return;
     }

@@ -18,11 +18,6 @@ public interface ConcurrencyLimit {
    */
   void onSample(long rttNanos, int inFlight);
 
-  /** {@link #onSample(long, int)} with the clock reading the caller already took at its end. */
-  default void onSample(long rttNanos, int inFlight, long nowNanos) {
-    onSample(rttNanos, inFlight);
-  }
-
   /** A limit that never moves. */
   static ConcurrencyLimit fixed(int limit) {
     return new ConcurrencyLimit() {

@@ -73,34 +73,17 @@ public final class LoadShedder implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext rc) {
-    admit(rc, ApiKeyAuth.channel(rc), nanoClock.getAsLong(), null);
-  }
-
-  /**
-   * Admits the request (then {@code rc.next()}) or sheds it. For a caller that has done part of the
-   * work already ({@link Throttles}, right before this on a route without a body): the channel, the
-   * clock reading taken as it admitted the request, and what it must run when the request ends
-   * ({@code onEnd}, may be null), so that the request costs one end handler instead of two.
-   */
-  void admit(RoutingContext rc, Channel channel, long startNanos, Runnable onEnd) {
     Configured now = configured.get();
     ConcurrencyLimit limit = now.limit();
-    boolean priority = priority(channel);
+    boolean priority = priority(ApiKeyAuth.channel(rc));
     int admittedAt = tooLate(now.settings(), priority) ? -1 : tryEnter(limit, priority);
     if (admittedAt < 0) {
-      if (onEnd != null) {
-        rc.addEndHandler(done -> onEnd.run());
-      }
       shed.increment();
       rc.fail(new ApiFailure.Overloaded("The gateway is at its limit for " + routeClass + " requests", 1));
       return;
     }
-    rc.addEndHandler(done -> {
-      if (onEnd != null) {
-        onEnd.run();
-      }
-      exit(limit, startNanos, admittedAt, done.succeeded() && rc.response().getStatusCode() < 500);
-    });
+    long start = nanoClock.getAsLong();
+    rc.addEndHandler(done -> exit(limit, start, admittedAt, done.succeeded() && rc.response().getStatusCode() < 500));
     rc.next();
   }
 
@@ -133,8 +116,7 @@ public final class LoadShedder implements Handler<RoutingContext> {
   void exit(ConcurrencyLimit limit, long startNanos, int admittedAt, boolean sample) {
     inFlight.decrementAndGet();
     if (sample) {
-      long now = nanoClock.getAsLong();
-      limit.onSample(now - startNanos, admittedAt, now);
+      limit.onSample(nanoClock.getAsLong() - startNanos, admittedAt);
     }
   }
 

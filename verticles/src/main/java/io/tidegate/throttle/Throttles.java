@@ -89,19 +89,7 @@ public final class Throttles implements OpenApiRoutes.Guards {
   @Override
   public Handler<RoutingContext> throttle(String policy) {
     int index = index(ThrottleSettings.POLICIES, policy, "policy");
-    return rc -> admit(rc, policy, index, null);
-  }
-
-  /**
-   * {@link #throttle} and then the route class's {@link #shedder} as one handler, for a route that
-   * reads no body between them: one clock reading, one channel lookup and one end handler per
-   * request instead of two of each (on a cheap read such as ATP they were measurable).
-   */
-  @Override
-  public Handler<RoutingContext> throttleAndShed(String policy) {
-    int index = index(ThrottleSettings.POLICIES, policy, "policy");
-    LoadShedder shedder = shedder(policy);
-    return rc -> admit(rc, policy, index, shedder);
+    return rc -> admit(rc, policy, index);
   }
 
   /** The event-loop delay the shedders read; each HTTP verticle starts a probe on its loop. */
@@ -116,7 +104,7 @@ public final class Throttles implements OpenApiRoutes.Guards {
     return shedders.get(routeClass);
   }
 
-  private void admit(RoutingContext rc, String policy, int index, LoadShedder shedder) {
+  private void admit(RoutingContext rc, String policy, int index) {
     Channel channel = ApiKeyAuth.channel(rc);
     ChannelLimits current = limits.get().of(channel.name());
     ChannelState state = state(channel.name());
@@ -128,21 +116,15 @@ public final class Throttles implements OpenApiRoutes.Guards {
           + " requests in flight, its limit", 1, List.of(CONCURRENCY)));
       return;
     }
-    long now = nanoClock.getAsLong();
-    TokenBucket.Decision decision = bucket.tryTake(now);
+    rc.addEndHandler(done -> state.exit());
+    TokenBucket.Decision decision = bucket.tryTake();
     headers(rc, bucket, decision);
     if (!decision.allowed()) {
-      rc.addEndHandler(done -> state.exit());
       state.rejected(index);
       rc.fail(new ApiFailure.RateLimited("Channel " + channel.name() + " exceeded policy " + policy,
           decision.retryAfterSeconds(), List.of(policy)));
       return;
     }
-    if (shedder != null) {
-      shedder.admit(rc, channel, now, state::exit);
-      return;
-    }
-    rc.addEndHandler(done -> state.exit());
     rc.next();
   }
 

@@ -59,11 +59,7 @@ public final class TokenBucket {
 
   /** Takes one token if there is one. */
   public Decision tryTake() {
-    return tryTake(nanoClock.getAsLong());
-  }
-
-  /** {@link #tryTake()} at {@code now}, a reading of this bucket's clock the caller took. */
-  Decision tryTake(long now) {
+    long now = nanoClock.getAsLong();
     while (true) {
       long current = tat.get();
       long base = Math.max(current, now);

@@ -28,8 +28,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Through a real HTTP server: a flooding channel gets 429 with Retry-After and the RateLimit fields
@@ -51,9 +49,6 @@ class ThrottleHttpTest {
   private io.vertx.core.Context serverLoop;
 
   /** The file of {@link Fixtures}, with the atp route class capped at {@code atpLimit} in flight. */
-  /** Throttle and shedder as one handler (routes without a body) or as two (with a body read between). */
-  private boolean fused;
-
   private void start(int atpLimit) {
     start(atpLimit, 0);
   }
@@ -69,13 +64,10 @@ class ThrottleHttpTest {
     Router router = Router.router(vertx);
     router.route().handler(new CorrelationId());
     router.route().handler(new ApiKeyAuth<>("X-Api-Key", keys));
-    io.vertx.ext.web.Route atp = router.get("/v1/atp/:sku");
-    if (fused) {
-      atp.handler(throttles.throttleAndShed("atp"));
-    } else {
-      atp.handler(throttles.throttle("atp")).handler(throttles.shedder("atp"));
-    }
-    atp.handler(this::answer);
+    router.get("/v1/atp/:sku")
+        .handler(throttles.throttle("atp"))
+        .handler(throttles.shedder("atp"))
+        .handler(this::answer);
     router.route().failureHandler(new ErrorHandler(1024));
     // On one event loop context, as an HTTP verticle runs: the delay probe watches that loop.
     serverLoop = vertx.getOrCreateContext();
@@ -131,10 +123,8 @@ class ThrottleHttpTest {
     return arrived.future();
   }
 
-  @ParameterizedTest(name = "fused: {0}")
-  @ValueSource(booleans = {false, true})
-  void aFloodingChannelGets429WhileAnotherChannelIsServed(boolean fused) {
-    this.fused = fused;
+  @Test
+  void aFloodingChannelGets429WhileAnotherChannelIsServed() {
     start(1000);
     for (int left = 2; left >= 0; left--) {
       Answer ok = get(MARKETPLACE_KEY, "SKU-1").await();
@@ -165,10 +155,8 @@ class ThrottleHttpTest {
         .tag("policy", "atp").counter().count());
   }
 
-  @ParameterizedTest(name = "fused: {0}")
-  @ValueSource(booleans = {false, true})
-  void aChannelOverItsConcurrencyCapGets429AndTheSlotComesBack(boolean fused) {
-    this.fused = fused;
+  @Test
+  void aChannelOverItsConcurrencyCapGets429AndTheSlotComesBack() {
     start(1000);
     throttles.replaceChannelPolicies("marketplace", new JsonArray()
         .add(new JsonObject().put("name", "atp").put("quota", 100).put("windowSeconds", 1)));
@@ -191,10 +179,8 @@ class ThrottleHttpTest {
     assertEquals(200, get(MARKETPLACE_KEY, "SKU-1").await().status(), "a failed request frees its slot too");
   }
 
-  @ParameterizedTest(name = "fused: {0}")
-  @ValueSource(booleans = {false, true})
-  void aRouteClassAtItsInFlightLimitSheds503AtOnceButCriticalChannelsUseTheHeadroom(boolean fused) {
-    this.fused = fused;
+  @Test
+  void aRouteClassAtItsInFlightLimitSheds503AtOnceButCriticalChannelsUseTheHeadroom() {
     start(2);
     AtomicReference<Future<Answer>> first = new AtomicReference<>();
     RoutingContext one = hold(MARKETPLACE_KEY, first).await();
