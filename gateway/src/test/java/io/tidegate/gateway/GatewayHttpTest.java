@@ -208,6 +208,7 @@ class GatewayHttpTest {
     String atpTime = "vertx_http_server_response_time_seconds_count{code=\"404\",method=\"GET\",route=\"/v1/atp/{sku}\"}";
     String fast = "vertx_http_server_response_time_seconds_bucket{code=\"404\",method=\"GET\",route=\"/v1/atp/{sku}\",le=\"10.0\"}";
     String odd = "vertx_http_server_requests_total{code=\"404\",method=\"other\",route=\"\"}";
+    String unauthorized = "vertx_http_server_requests_total{code=\"401\",method=\"GET\",route=\"/v1/atp/{sku}\"}";
     String channel = "gateway_requests_total{channel=\"webshop\",outcome=\"client_error\",route_class=\"atp\"}";
     String before = http.get("/metrics").body();
 
@@ -216,12 +217,15 @@ class GatewayHttpTest {
     Answer brew = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base() + "/coffee"))
         .method("BREW", java.net.http.HttpRequest.BodyPublishers.noBody()));
     assertEquals(404, brew.status(), brew.body());
+    assertEquals(401, http.get("/v1/atp/SKU-METER-3").status(), "refused before its route ran");
     String after = http.get("/metrics").body();
 
     assertEquals(2, OrdersTest.sample(after, atp404) - Math.max(0, OrdersTest.sample(before, atp404)), after);
     assertEquals(2, OrdersTest.sample(after, atpTime) - Math.max(0, OrdersTest.sample(before, atpTime)), after);
     assertEquals(2, OrdersTest.sample(after, fast) - Math.max(0, OrdersTest.sample(before, fast)), after);
     assertEquals(1, OrdersTest.sample(after, odd) - Math.max(0, OrdersTest.sample(before, odd)), after);
+    assertEquals(1, OrdersTest.sample(after, unauthorized) - Math.max(0, OrdersTest.sample(before, unauthorized)),
+        after);
     assertEquals(2, OrdersTest.sample(after, channel) - Math.max(0, OrdersTest.sample(before, channel)), after);
     assertTrue(OrdersTest.sample(after, "vertx_http_server_active_requests ") >= 1,
         "the scrape itself is an active request:\n" + after);
