@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.regex.Pattern;
 
 /**
  * The first handler of every router; it measures each answered request twice:
@@ -61,7 +62,7 @@ public final class RequestMetrics implements Handler<RoutingContext> {
   /** Every operation made so far by "METHOD template", with the pattern of its paths. */
   private final ConcurrentMap<String, Matchable> operations = new ConcurrentHashMap<>();
 
-  private record Matchable(HttpMethod method, java.util.regex.Pattern path, Operation operation) {
+  private record Matchable(HttpMethod method, Pattern path, Operation operation) {
   }
 
   public RequestMetrics(MeterRegistry registry) {
@@ -72,7 +73,7 @@ public final class RequestMetrics implements Handler<RoutingContext> {
   /** The meters of one routed operation; made once when its route is registered. */
   public Operation operation(String routeTemplate, HttpMethod method, String routeClass) {
     return operations.computeIfAbsent(method.name() + " " + routeTemplate, k -> new Matchable(method,
-        java.util.regex.Pattern.compile(OpenApiRoutes.toRegex(routeTemplate)),
+        Pattern.compile(OpenApiRoutes.toRegex(routeTemplate)),
         new Operation(routeTemplate, method.name(), routeClass))).operation();
   }
 

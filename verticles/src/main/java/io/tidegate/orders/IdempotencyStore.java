@@ -2,6 +2,7 @@ package io.tidegate.orders;
 
 import io.tidegate.http.ApiFailure;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tidegate.ops.ThrottledWarning;
 import io.tidegate.store.ExpiryPurge;
 import io.tidegate.store.GroupedStatement;
 import io.vertx.core.Future;
@@ -10,7 +11,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import io.tidegate.ops.ThrottledWarning;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

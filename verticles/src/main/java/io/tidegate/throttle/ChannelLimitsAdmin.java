@@ -13,8 +13,9 @@ import java.util.TreeSet;
 
 /**
  * The admin API over channel limits: list, read, replace (atomically, validated first) and reset
- * to the configuration's. Every replacement and reset, and every refused attempt, is written to the audit log ({@link AuditLog}) with who,
- * the limits before and after, and the operator's correlation id.
+ * to the configuration's. Every replacement and reset, and every refused attempt, is written to
+ * the audit log ({@link AuditLog}) with who, the limits before and after, and the operator's
+ * correlation id.
  */
 public final class ChannelLimitsAdmin {
 
@@ -79,13 +80,15 @@ public final class ChannelLimitsAdmin {
       String channel = rc.pathParam("channel");
       AuditLog.Actor actor = AuditLog.Actor.of(rc);
       String target = "channel/" + channel;
-      if (throttles.limits(channel).isEmpty()) {
+      JsonObject before = throttles.limits(channel).map(ChannelLimits::toJson).orElse(null);
+      boolean dropped;
+      try {
+        dropped = throttles.resetChannel(channel);
+      } catch (NoSuchElementException e) {
         audit.record(actor, "limits.reset", target, "not-found", null, null);
         rc.fail(new ApiFailure.NotFound("No channel '" + channel + "'"));
         return;
       }
-      JsonObject before = throttles.limits(channel).orElseThrow().toJson();
-      boolean dropped = throttles.resetChannel(channel);
       ChannelLimits now = throttles.limits(channel).orElseThrow();
       audit.record(actor, "limits.reset", target, dropped ? "applied" : "unchanged", before, now.toJson());
       Responses.json(rc, 200, now.toJson().toBuffer());
