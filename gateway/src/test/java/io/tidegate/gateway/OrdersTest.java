@@ -191,6 +191,76 @@ class OrdersTest {
   }
 
   @Test
+  void anOrderNamingAQuoteTakesItsPriceAndCurrencyAndMustMatchIt() throws Exception {
+    String sku = stockedSku(50);
+    PricingTest.publish(PricingTest.rule("R-" + sku + "-EUR", 1, sku, null, null, "10.00", "9.20"));
+    PricingTest.publish(PricingTest.rule("R-" + sku + "-USD", 1, sku, null, null, "11.50", "10.60")
+        .put("currency", "USD").put("priceListId", "PL-US"));
+    String eur = quoteId(sku, "EUR", "10.00");
+    String usd = quoteId(sku, "USD", "11.50");
+
+    JsonObject quoted = body("Q-" + sku, "C-1", sku, 2);
+    quoted.getJsonArray("lines").getJsonObject(0).put("quoteId", eur);
+    Answer a = order(WEBSHOP, UUID.randomUUID().toString(), quoted);
+    assertEquals(202, a.status(), a.body());
+    String orderId = a.json().getString("orderId");
+    JsonObject stored = http.get("/v1/orders/" + orderId, KEY, WEBSHOP).json();
+    assertEquals("EUR", stored.getString("currency"), stored.encode());
+    assertEquals("10.00", stored.getJsonArray("lines").getJsonObject(0).getString("unitPrice"), stored.encode());
+    awaitStatus(orderId, "SUBMITTED");
+    JsonObject posted = sim.get("/orders/" + orderId).json().getJsonObject("order");
+    assertEquals("EUR", posted.getString("currency"), "the ERP gets the currency: " + posted.encode());
+    assertEquals("10.00", posted.getJsonArray("lines").getJsonObject(0).getString("unitPrice"), posted.encode());
+
+    JsonObject ownPrice = body(null, "C-1", sku, 1).put("currency", "USD");
+    ownPrice.getJsonArray("lines").getJsonObject(0).put("unitPrice", "12.00");
+    Answer own = order(WEBSHOP, UUID.randomUUID().toString(), ownPrice);
+    assertEquals(202, own.status(), own.body());
+    assertEquals("USD", http.get("/v1/orders/" + own.json().getString("orderId"), KEY, WEBSHOP).json()
+        .getString("currency"));
+
+    JsonObject otherPrice = body(null, "C-1", sku, 1);
+    otherPrice.getJsonArray("lines").getJsonObject(0).put("quoteId", eur).put("unitPrice", "9.00");
+    assertRefused(order(WEBSHOP, UUID.randomUUID().toString(), otherPrice), "/lines/0/unitPrice", "10.00 EUR");
+    JsonObject otherCustomer = body(null, "C-2", sku, 1);
+    otherCustomer.getJsonArray("lines").getJsonObject(0).put("quoteId", eur);
+    assertRefused(order(WEBSHOP, UUID.randomUUID().toString(), otherCustomer), "/lines/0/quoteId", "another customer");
+    JsonObject otherChannel = body(null, "C-1", sku, 1);
+    otherChannel.getJsonArray("lines").getJsonObject(0).put("quoteId", eur);
+    assertRefused(order(MARKETPLACE, UUID.randomUUID().toString(), otherChannel), "/lines/0/quoteId", "unknown");
+    JsonObject otherCurrency = body(null, "C-1", sku, 1).put("currency", "USD");
+    otherCurrency.getJsonArray("lines").getJsonObject(0).put("quoteId", eur);
+    assertRefused(order(WEBSHOP, UUID.randomUUID().toString(), otherCurrency), "/lines/0/quoteId",
+        "the quote is in EUR, the order in USD");
+    JsonObject mixed = body(null, "C-1", sku, 1);
+    mixed.getJsonArray("lines").getJsonObject(0).put("quoteId", eur);
+    mixed.getJsonArray("lines").add(new JsonObject().put("sku", sku).put("quantity", 1).put("quoteId", usd));
+    assertRefused(order(WEBSHOP, UUID.randomUUID().toString(), mixed), "/lines/1/quoteId",
+        "the quote is in USD, the order in EUR");
+    assertRefused(order(WEBSHOP, UUID.randomUUID().toString(), body(null, "C-1", sku, 1).put("currency", "ZZZ")),
+        "/currency", "ISO 4217");
+  }
+
+  /** The id of a webshop quote for C-1 of one {@code sku}, once its rule prices it at {@code unitPrice}. */
+  private static String quoteId(String sku, String currency, String unitPrice) {
+    JsonObject body = new JsonObject().put("customerId", "C-1").put("currency", currency)
+        .put("lines", new JsonArray().add(new JsonObject().put("sku", sku).put("quantity", 2)));
+    return Eventually.await(DEADLINE, sku + " priced at " + unitPrice + " " + currency,
+        () -> http.post("/v1/prices:quote", "application/json", body.encode(), KEY, WEBSHOP),
+        q -> q.status() == 201 && unitPrice.equals(q.json().getJsonArray("lines").getJsonObject(0)
+            .getString("unitPrice"))).json().getString("quoteId");
+  }
+
+  /** A 400 whose only error points at {@code pointer} and says {@code says}. */
+  private static void assertRefused(Answer a, String pointer, String says) {
+    assertProblem(a, 400, "VALIDATION_FAILED");
+    JsonArray errors = a.json().getJsonArray("errors");
+    assertEquals(1, errors.size(), a.body());
+    assertEquals(pointer, errors.getJsonObject(0).getString("pointer"), a.body());
+    assertTrue(errors.getJsonObject(0).getString("message").contains(says), a.body());
+  }
+
+  @Test
   void acceptedQuantitiesAreReservedUntilTheErpBooksThem() throws Exception {
     String sku = stockedSku(10);
     configureErp(new JsonObject().put("down", true));
@@ -423,7 +493,7 @@ class OrdersTest {
         "key-" + orderId, null, "C-1007",
         new io.tidegate.schemas.events.ShipTo("Ada Lovelace", "12 Harbour Road", null, "Rotterdam", "3011 AA", "NL"),
         java.util.List.of(new io.tidegate.schemas.events.OrderLine(stockedSku(5), 1, null, null, java.util.List.of())),
-        null, acceptedAt);
+        null, null, acceptedAt);
     byte[] value = new io.tidegate.schemas.events.EventCodec().encode(io.tidegate.schemas.events.EventEnvelope.of(
         io.tidegate.schemas.events.EventType.ORDER_ACCEPTED, "corr-" + orderId, "tidegate-gateway", order));
     TestStack.get().producer().send(new org.apache.kafka.clients.producer.ProducerRecord<>(

@@ -8,6 +8,7 @@ import io.tidegate.config.ChannelSettings;
 import io.tidegate.config.OrdersSettings;
 import io.tidegate.http.ApiFailure;
 import io.tidegate.kafka.EventPublisher;
+import io.tidegate.pricing.Money;
 import io.tidegate.pricing.QuoteRepository;
 import io.tidegate.schemas.events.EventEnvelope;
 import io.tidegate.schemas.events.EventType;
@@ -40,6 +41,13 @@ public final class OrderIntake {
   public record Accepted(JsonObject response, boolean replayed) {
   }
 
+  /**
+   * The agreed unit price of each line (null where the order agrees none) and the one currency
+   * they are in (null when the order states none and names no quote).
+   */
+  private record Pricing(List<BigDecimal> unitPrices, String currency) {
+  }
+
   private final InventoryReadModel inventory;
   private final SoftReservations reservations;
   private final QuoteRepository quotes;
@@ -69,10 +77,10 @@ public final class OrderIntake {
   public Future<Accepted> accept(String channel, String idempotencyKey, JsonNode tree, JsonObject body,
                                  String correlationId) {
     return Future.<Void>succeededFuture().compose(v -> {
-      checkLines(body.getJsonArray("lines"));
+      checkLines(body);
       String hash = OrderIds.requestHash(tree);
       String orderId = OrderIds.orderId(channel, idempotencyKey, hash);
-      return prices(channel, body).compose(prices -> keys.begin(channel, idempotencyKey, hash, orderId)
+      return pricing(channel, body).compose(pricing -> keys.begin(channel, idempotencyKey, hash, orderId)
           .compose(claim -> {
             if (claim instanceof IdempotencyStore.Claim.Replay replay) {
               return replayed(replay.response());
@@ -84,21 +92,21 @@ public final class OrderIntake {
               return Future.failedFuture(new ApiFailure.IdempotencyKeyInUse());
             }
             return Future.<Void>succeededFuture()
-                .compose(started -> durable(channel, idempotencyKey, orderId, body, prices, correlationId))
+                .compose(started -> durable(channel, idempotencyKey, orderId, body, pricing, correlationId))
                 .onFailure(e -> keys.abandon(channel, idempotencyKey));
           }));
     });
   }
 
-  private Future<Accepted> durable(String channel, String key, String orderId, JsonObject body, List<BigDecimal> prices,
+  private Future<Accepted> durable(String channel, String key, String orderId, JsonObject body, Pricing pricing,
                                    String correlationId) {
     String date = body.getString("requestedDate");
     LocalDate requested = date == null ? null : LocalDate.parse(date);
     List<OrderLine> lines = StockCheck.promise(inventory, reservations, channelOf.apply(channel),
-        body.getJsonArray("lines"), prices, requested);
+        body.getJsonArray("lines"), pricing.unitPrices(), requested);
     Instant now = clock.instant();
     OrderAccepted order = new OrderAccepted(orderId, channel, key, body.getString("externalId"),
-        body.getString("customerId"), shipTo(body.getJsonObject("shipTo")), lines, requested, now);
+        body.getString("customerId"), shipTo(body.getJsonObject("shipTo")), lines, pricing.currency(), requested, now);
     EventEnvelope<OrderAccepted> event = EventEnvelope.of(EventType.ORDER_ACCEPTED, correlationId, "tidegate-gateway",
         order);
     // Held before the send, so that a concurrent order on this instance sees it at once; the feed
@@ -150,27 +158,34 @@ public final class OrderIntake {
     return unknown;
   }
 
-  private void checkLines(JsonArray lines) {
+  private void checkLines(JsonObject body) {
+    JsonArray lines = body.getJsonArray("lines");
     if (lines.size() > settings.maxLines()) {
       throw new ApiFailure.ValidationFailed("/lines", "at most " + settings.maxLines() + " lines per order");
     }
     List<ApiFailure.FieldError> unknown = new ArrayList<>();
+    String currency = body.getString("currency");
+    if (currency != null && !Money.isCurrency(currency)) {
+      unknown.add(new ApiFailure.FieldError("/currency", "'" + currency + "' is not an ISO 4217 currency"));
+    }
     for (int i = 0; i < lines.size(); i++) {
       if (inventory.get(lines.getJsonObject(i).getString("sku")) == null) {
         unknown.add(new ApiFailure.FieldError("/lines/" + i + "/sku", "unknown SKU"));
       }
     }
     if (!unknown.isEmpty()) {
-      throw new ApiFailure.ValidationFailed("Unknown SKU on " + unknown.size() + " line(s)", unknown);
+      throw new ApiFailure.ValidationFailed("The order names " + unknown.size() + " unknown SKU(s) or currency",
+          unknown);
     }
   }
 
   /**
    * Each line's agreed unit price: its own, checked against its quote when it names one, or the
    * quote's when only the quote is given. A quote must be this channel's, unexpired, for the
-   * same customer and have a priced line for the SKU.
+   * same customer, in the order's currency and have a priced line for the SKU. The order's
+   * currency is its own, else that of the first quote it names.
    */
-  private Future<List<BigDecimal>> prices(String channel, JsonObject body) {
+  private Future<Pricing> pricing(String channel, JsonObject body) {
     JsonArray lines = body.getJsonArray("lines");
     Map<String, Future<JsonObject>> byId = new HashMap<>();
     for (int i = 0; i < lines.size(); i++) {
@@ -181,6 +196,7 @@ public final class OrderIntake {
     }
     return Future.all(new ArrayList<>(byId.values())).map(all -> {
       List<BigDecimal> prices = new ArrayList<>();
+      String currency = body.getString("currency");
       List<ApiFailure.FieldError> errors = new ArrayList<>();
       for (int i = 0; i < lines.size(); i++) {
         JsonObject line = lines.getJsonObject(i);
@@ -188,15 +204,18 @@ public final class OrderIntake {
         BigDecimal price = given == null ? null : new BigDecimal(given);
         String quoteId = line.getString("quoteId");
         if (quoteId != null) {
-          price = QuoteCheck.price(byId.get(quoteId).result(), body.getString("customerId"), line, price,
-              "/lines/" + i, errors);
+          JsonObject quote = byId.get(quoteId).result();
+          price = QuoteCheck.price(quote, body.getString("customerId"), currency, line, price, "/lines/" + i, errors);
+          if (price != null && currency == null) {
+            currency = quote.getString("currency");
+          }
         }
         prices.add(price);
       }
       if (!errors.isEmpty()) {
         throw new ApiFailure.ValidationFailed("The order does not match its quote(s)", errors);
       }
-      return prices;
+      return new Pricing(prices, currency);
     });
   }
 
@@ -223,7 +242,8 @@ public final class OrderIntake {
       }
       out.add(line);
     }
-    return body.copy().put("orderId", order.orderId()).put("channel", order.channel()).put("lines", out)
+    JsonObject data = body.copy().put("orderId", order.orderId()).put("channel", order.channel()).put("lines", out)
         .put("acceptedAt", now.toString());
+    return order.currency() == null ? data : data.put("currency", order.currency());
   }
 }

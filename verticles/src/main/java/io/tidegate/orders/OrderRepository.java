@@ -217,6 +217,9 @@ public final class OrderRepository {
     if (row.getString("erp_order_number") != null) {
       order.put("erpOrderNumber", row.getString("erp_order_number"));
     }
+    if (body.getString("currency") != null) {
+      order.put("currency", body.getString("currency"));
+    }
     if (body.getString("requestedDate") != null) {
       order.put("requestedDate", body.getString("requestedDate"));
     }

@@ -12,9 +12,13 @@ final class QuoteCheck {
   private QuoteCheck() {
   }
 
-  /** The line's agreed unit price, or null with an entry in {@code errors}. */
-  static BigDecimal price(JsonObject quote, String customerId, JsonObject line, BigDecimal given, String pointer,
-                          List<ApiFailure.FieldError> errors) {
+  /**
+   * The line's agreed unit price, or null with an entry in {@code errors}.
+   *
+   * @param currency the order's currency so far: its own, or its first quote's; null for none yet
+   */
+  static BigDecimal price(JsonObject quote, String customerId, String currency, JsonObject line, BigDecimal given,
+                          String pointer, List<ApiFailure.FieldError> errors) {
     if (quote == null) {
       errors.add(new ApiFailure.FieldError(pointer + "/quoteId", "unknown or expired quote"));
       return null;
@@ -22,6 +26,12 @@ final class QuoteCheck {
     String quoted = quote.getString("customerId");
     if (quoted != null && !quoted.equals(customerId)) {
       errors.add(new ApiFailure.FieldError(pointer + "/quoteId", "the quote was made for another customer"));
+      return null;
+    }
+    String quotedIn = quote.getString("currency");
+    if (currency != null && !currency.equals(quotedIn)) {
+      errors.add(new ApiFailure.FieldError(pointer + "/quoteId", "the quote is in " + quotedIn + ", the order in "
+          + currency));
       return null;
     }
     JsonObject quotedLine = find(quote.getJsonArray("lines", new JsonArray()), line.getString("sku"));

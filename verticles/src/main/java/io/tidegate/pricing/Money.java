@@ -33,6 +33,16 @@ public final class Money {
     return digits;
   }
 
+  /** Whether the code is an ISO 4217 currency with minor units, one to quote and order in. */
+  public static boolean isCurrency(String currencyCode) {
+    try {
+      scaleOf(currencyCode);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   public static BigDecimal unitPrice(BigDecimal price, int scale) {
     return price.scale() >= scale ? price : price.setScale(scale);
   }

@@ -47,7 +47,7 @@ public final class QuotePricesHandler implements Handler<RoutingContext> {
       rc.fail(new ApiFailure.ValidationFailed("/lines", "at most " + settings.maxQuoteLines() + " lines per quote"));
     } else if (at == null) {
       rc.fail(new ApiFailure.ValidationFailed("/at", "not an RFC 3339 date-time"));
-    } else if (!isCurrency(currency)) {
+    } else if (!Money.isCurrency(currency)) {
       rc.fail(new ApiFailure.ValidationFailed("/currency", "'" + currency + "' is not an ISO 4217 currency"));
     } else {
       String channel = ApiKeyAuth.channel(rc).name();
@@ -79,15 +79,6 @@ public final class QuotePricesHandler implements Handler<RoutingContext> {
       return OffsetDateTime.parse(value).toInstant();
     } catch (DateTimeParseException e) {
       return null;
-    }
-  }
-
-  private static boolean isCurrency(String code) {
-    try {
-      Money.scaleOf(code);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
     }
   }
 }

@@ -382,6 +382,7 @@ class ErpSimulatorTest {
     JsonObject valid = order("O-V", "C-1");
     JsonObject badLine = order("O-V", "C-1");
     badLine.getJsonArray("lines").getJsonObject(0).put("quantity", 0).put("unitPrice", 12.5);
+    badLine.put("currency", "euro");
     start(vertx, QUIET)
         .compose(v -> client.post("/orders").sendJsonObject(valid))
         .compose(r -> {
@@ -399,6 +400,7 @@ class ErpSimulatorTest {
         .compose(r -> {
           assertBadRequest(r, "/lines/0/quantity");
           assertTrue(r.bodyAsJsonObject().getString("reason").contains("/lines/0/unitPrice"), "every problem is named");
+          assertTrue(r.bodyAsJsonObject().getString("reason").contains("/currency"), "every problem is named");
           return putConfig(new JsonObject().put("failureRate", 1.5));
         })
         .compose(r -> {

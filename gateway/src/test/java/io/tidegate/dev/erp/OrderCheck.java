@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  */
 record OrderCheck(JsonObject order, String reason) {
 
+  private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
   private static final Pattern DECIMAL = Pattern.compile("\\d{1,15}(\\.\\d{1,6})?");
 
   boolean valid() {
@@ -45,6 +46,10 @@ record OrderCheck(JsonObject order, String reason) {
     checkShipTo(order.getValue("shipTo"), problems);
     checkLines(order.getValue("lines"), problems);
     checkRequestedDate(order.getValue("requestedDate"), problems);
+    Object currency = order.getValue("currency");
+    if (currency != null && !(currency instanceof String && CURRENCY.matcher((String) currency).matches())) {
+      problems.add("/currency: an ISO 4217 code such as \"EUR\"");
+    }
     Object orderId = order.getValue("orderId");
     if (orderId instanceof String && !orderId.equals(idempotencyKey)) {
       problems.add("header Idempotency-Key '" + idempotencyKey + "' must equal /orderId '" + orderId + "'");

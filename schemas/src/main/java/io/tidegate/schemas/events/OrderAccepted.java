@@ -10,6 +10,8 @@ import java.util.Objects;
  * The ERP poster drains it; {@code orderId} is the ERP's idempotency key.
  *
  * @param externalId    the channel's own order id, or null
+ * @param currency      ISO 4217 code of the lines' unit prices: the order's own, or that of the
+ *                      quotes it names; null when the order states no currency and names no quote
  * @param requestedDate requested delivery date, or null
  */
 public record OrderAccepted(
@@ -20,6 +22,7 @@ public record OrderAccepted(
   String customerId,
   ShipTo shipTo,
   List<OrderLine> lines,
+  String currency,
   LocalDate requestedDate,
   Instant acceptedAt) implements EventData {
 

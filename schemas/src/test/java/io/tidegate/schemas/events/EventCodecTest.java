@@ -143,6 +143,7 @@ class EventCodecTest {
     assertFalse(json.contains("\"topic\""), json);
     assertEquals("10.00", data.getJsonArray("lines").getJsonObject(0).getValue("unitPrice"));
     assertEquals("2026-12-05", data.getValue("requestedDate"));
+    assertEquals("EUR", data.getValue("currency"));
   }
 
   @Test
@@ -150,7 +151,7 @@ class EventCodecTest {
     OrderAccepted order = Samples.orderAccepted();
     OrderAccepted big = new OrderAccepted(order.orderId(), order.channel(), order.idempotencyKey(), null,
       order.customerId(), order.shipTo(),
-      List.of(new OrderLine("SKU-1", 1, new BigDecimal("1E+3"), null)), null, order.acceptedAt());
+      List.of(new OrderLine("SKU-1", 1, new BigDecimal("1E+3"), null)), null, null, order.acceptedAt());
 
     byte[] value = CODEC.encode(EventEnvelope.of(EventType.ORDER_ACCEPTED, "c", "gateway", big));
 

@@ -34,7 +34,7 @@ final class Samples {
       new ShipTo("Ada Lovelace", "12 Harbour Road", null, "Rotterdam", "3011 AA", "NL"),
       List.of(new OrderLine("SKU-0001", 2, new BigDecimal("10.00"), "Q-7f3c2a9e"),
         new OrderLine("SKU-0002", 1, null, null)),
-      LocalDate.parse("2026-12-05"), AT);
+      "EUR", LocalDate.parse("2026-12-05"), AT);
   }
 
   /** One valid data record for every event type. */
