@@ -200,7 +200,7 @@ public final class ConfigLoader {
         new OrdersSettings(orders.integer("maxLines"), orders.integer("idempotencyRetentionHours"),
             orders.integer("inFlightLeaseSeconds"), orders.integer("reservationExpiryMinutes"),
             orders.string("statusGroup"), orders.integer("stuckUnsubmittedMinutes"),
-            orders.integer("stuckUnbookedMinutes")),
+            orders.integer("stuckUnbookedMinutes"), orders.integer("parkedErpStatusHours")),
         new ErpSettings(erp.string("baseUrl"), erp.integer("ratePerSecond"), erp.integer("burst"), erp.integer("concurrency"),
             erp.integer("timeoutMs"), erp.integer("maxAttempts"), erp.integer("backoffInitialMs"),
             erp.integer("backoffMaxMs"), erp.integer("breakerFailures"), erp.integer("breakerResetMs"),

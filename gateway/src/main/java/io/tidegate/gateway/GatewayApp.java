@@ -13,6 +13,7 @@ import io.tidegate.erp.ErpPoster;
 import io.tidegate.kafka.EventPublisher;
 import io.tidegate.orders.DeadLetterAdmin;
 import io.tidegate.orders.DeadLetterRepository;
+import io.tidegate.orders.ErpStatusParking;
 import io.tidegate.orders.IdempotencyStore;
 import io.tidegate.orders.OrderIntake;
 import io.tidegate.orders.OrderMetrics;
@@ -285,8 +286,9 @@ public final class GatewayApp {
   }
 
   /**
-   * Periodic chores: expire soft reservations, purge expired idempotency keys and quotes past their
-   * retention (every instance does, each skipping rows another is deleting), order gauges and lag.
+   * Periodic chores: expire soft reservations, purge expired idempotency keys, quotes past their
+   * retention and parked ERP statuses whose order never came (every instance does, each skipping
+   * rows another is deleting), order gauges and lag.
    */
   private void housekeeping(GatewayConfig config) {
     new OrderMetrics(orderReport(config), registry()).start(vertx);
@@ -295,12 +297,15 @@ public final class GatewayApp {
         config.orders().statusGroup(), OrderStatusProjector.TOPICS)).start(vertx);
     ExpiryPurge keys = IdempotencyStore.purge(pool, registry());
     ExpiryPurge quotes = QuoteRepository.purge(pool, registry());
+    ExpiryPurge parked = ErpStatusParking.purge(pool, registry());
     registry().gauge("gateway_soft_reservations_orders", reservations, SoftReservations::orders);
     vertx.setPeriodic(10_000, id -> reservations.expire());
     vertx.setPeriodic(60_000, id -> {
       keys.run().onFailure(e -> LOG.debug("idempotency key purge skipped: {}", e.toString()));
       quotes.run(config.pricing().quoteRetentionHours())
           .onFailure(e -> LOG.debug("quote purge skipped: {}", e.toString()));
+      parked.run(config.orders().parkedErpStatusHours())
+          .onFailure(e -> LOG.debug("parked ERP status purge skipped: {}", e.toString()));
     });
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tidegate.dev.TestStack;
+import io.tidegate.orders.ErpStatusParking;
 import io.tidegate.orders.IdempotencyStore;
 import io.tidegate.pricing.QuoteRepository;
 import io.tidegate.store.ExpiryPurge;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Expired rows leave PostgreSQL in bounded batches that keep up with a peak's worth of rows, two
  * instances purging at once do not wait on each other or count a row twice, and the quote store
- * keeps an expired quote for its retention (for audits) and no longer.
+ * keeps an expired quote for its retention (for audits) and no longer; so does the parking of ERP
+ * statuses whose order never came.
  */
 class ExpiryPurgeTest {
 
@@ -106,6 +108,21 @@ class ExpiryPurgeTest {
 
     assertEquals(List.of("live"), pool.preparedQuery("SELECT key FROM idempotency_keys WHERE channel = $1")
         .execute(Tuple.of(channel)).await().stream().map(r -> r.getString(0)).toList());
+  }
+
+  @Test
+  void anErpStatusParkedLongerThanItsRetentionIsDeletedAndARecentOneKept() {
+    Migrations.apply(vertx, pool).await();
+    String order = "purge-" + UUID.randomUUID();
+    pool.preparedQuery("INSERT INTO erp_status_parked (order_id, event_id, status, sequence, at, occurred_at,"
+        + " correlation_id, parked_at) VALUES ($1, $2, 'BOOKED', 1, now(), now(), 'c', now() - interval '25 hours'),"
+        + " ($1, $3, 'RELEASED', 2, now(), now(), 'c', now() - interval '23 hours')")
+        .execute(Tuple.of(order, UUID.randomUUID(), UUID.randomUUID())).await();
+
+    assertTrue(ErpStatusParking.purge(pool, registry).run(24).await() >= 1);
+
+    assertEquals(List.of("RELEASED"), pool.preparedQuery("SELECT status FROM erp_status_parked WHERE order_id = $1")
+        .execute(Tuple.of(order)).await().stream().map(r -> r.getString(0)).toList());
   }
 
   private void createTable(int expired, int live) {

@@ -473,6 +473,36 @@ class OrdersTest {
         "every status change the gateway recorded, once, on " + Topics.ORDERS_STATUS);
   }
 
+  @Test
+  void anErpStatusThatComesBeforeItsOrderWaitsForItAndIsThenRecordedWithItsNumberAndPublished() throws Exception {
+    String orderId = "early-" + UUID.randomUUID();
+    double parkedBefore = Math.max(0, sample(http.get("/metrics").body(), "gateway_order_erp_status_parked_total"));
+    sendErpStatus(orderId, new ErpOrderStatusChanged(orderId, "ERP-EARLY-1", ErpOrderStatusChanged.Status.BOOKED, 1,
+        null, Instant.now()));
+    Eventually.await(DEADLINE, "the ERP status parked",
+        () -> sample(http.get("/metrics").body(), "gateway_order_erp_status_parked_total"),
+        n -> n > parkedBefore);
+    assertEquals(404, http.get("/v1/orders/" + orderId, KEY, WEBSHOP).status(), "no order yet");
+
+    // The simulator stays down meanwhile: its own booking of the order would race the parked one.
+    configureErp(new JsonObject().put("down", true));
+    JsonObject order;
+    try {
+      publishAccepted(orderId, Instant.now());
+      order = awaitStatus(orderId, "BOOKED");
+    } finally {
+      configureErp(new JsonObject().put("down", false));
+    }
+    assertEquals("BOOKED", order.getString("status"), order.encode());
+    assertEquals("ERP-EARLY-1", order.getString("erpOrderNumber"), "the ERP's number is kept: " + order.encode());
+    List<JsonObject> published = InventoryFeedTest.readAll(Topics.ORDERS_STATUS, orderId).stream()
+        .map(r -> new JsonObject(new String(r.value(), StandardCharsets.UTF_8)).getJsonObject("data"))
+        .filter(d -> d.getString("status").equals("BOOKED")).toList();
+    assertEquals(1, published.size(), "BOOKED on " + Topics.ORDERS_STATUS + " once: " + published);
+    assertEquals("webshop", published.get(0).getString("channel"));
+    assertEquals("ERP-EARLY-1", published.get(0).getString("erpOrderNumber"));
+  }
+
   private static void sendErpStatus(String orderId, ErpOrderStatusChanged status) throws Exception {
     byte[] value = new io.tidegate.schemas.events.EventCodec().encode(io.tidegate.schemas.events.EventEnvelope.of(
         io.tidegate.schemas.events.EventType.ERP_ORDER_STATUS_CHANGED, "corr-" + orderId, "erp-test", status));

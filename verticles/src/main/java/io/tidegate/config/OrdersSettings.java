@@ -13,10 +13,12 @@ package io.tidegate.config;
  * @param stuckUnsubmittedMinutes    an order not yet accepted by the ERP (SUBMITTED) this long after
  *                                   intake counts as stuck (metric, reconciliation report)
  * @param stuckUnbookedMinutes       an order the ERP has not booked this long after intake counts as stuck
+ * @param parkedErpStatusHours       an ERP status of an order the status store does not have waits this
+ *                                   long for the order (its OrderAccepted still on its way), then is dropped
  */
 public record OrdersSettings(int maxLines, int idempotencyRetentionHours, int inFlightLeaseSeconds,
                              int reservationExpiryMinutes, String statusGroup, int stuckUnsubmittedMinutes,
-                             int stuckUnbookedMinutes) {
+                             int stuckUnbookedMinutes, int parkedErpStatusHours) {
 
   public OrdersSettings {
     Check.range("orders.maxLines", maxLines, 1, 100);
@@ -26,5 +28,6 @@ public record OrdersSettings(int maxLines, int idempotencyRetentionHours, int in
     Check.notBlank("orders.statusGroup", statusGroup);
     Check.range("orders.stuckUnsubmittedMinutes", stuckUnsubmittedMinutes, 1, 7 * 24 * 60);
     Check.range("orders.stuckUnbookedMinutes", stuckUnbookedMinutes, 1, 30 * 24 * 60);
+    Check.range("orders.parkedErpStatusHours", parkedErpStatusHours, 1, 24 * 90);
   }
 }

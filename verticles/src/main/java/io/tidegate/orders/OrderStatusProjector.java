@@ -48,6 +48,11 @@ import org.slf4j.LoggerFactory;
  * records. It is published before the transaction commits, with an event id derived from the ERP
  * event's: a crash in between publishes it again under the same id, and the store, which reads its
  * own copy back, records it once.
+ *
+ * <p>An ERP status of an order the store has no row for yet is parked ({@link ErpStatusParking}) and
+ * applied, as above, by a sweep every {@value #UNPARK_INTERVAL_MS} ms once the order is there. A
+ * status that comes after it directly may then be copied to {@code orders.status.v1} first; each
+ * copy names the status it moved from, and the store ranks them whatever their order.
  */
 public final class OrderStatusProjector extends VerticleBase {
 
@@ -55,6 +60,8 @@ public final class OrderStatusProjector extends VerticleBase {
   public static final List<String> TOPICS = List.of(Topics.ORDERS_ACCEPTED, Topics.ORDERS_STATUS, Topics.ORDERS_ERP_STATUS,
       Topics.ORDERS_DLQ);
   private static final long RETRY_MS = 1000;
+  static final long UNPARK_INTERVAL_MS = 2000;
+  private static final int UNPARK_BATCH = 100;
 
   private final KafkaSettings kafka;
   private final String group;
@@ -68,6 +75,7 @@ public final class OrderStatusProjector extends VerticleBase {
   private final Timer bookedAging;
   private KafkaConsumer<String, byte[]> consumer;
   private volatile boolean stopped;
+  private boolean unparking;
 
   public OrderStatusProjector(KafkaSettings kafka, String group, Pool pool, EventCodec codec, EventPublisher publisher,
                               DeadLetters erpDeadLetters, MeterRegistry registry) {
@@ -87,6 +95,7 @@ public final class OrderStatusProjector extends VerticleBase {
   public Future<?> start() {
     consumer = KafkaConsumer.create(vertx, KafkaClients.groupConsumer(kafka, "order-status", group, 500));
     consumer.exceptionHandler(this::consumerFailed);
+    vertx.setPeriodic(UNPARK_INTERVAL_MS, id -> unpark());
     return consumer.subscribe(new java.util.HashSet<>(TOPICS)).onSuccess(v -> vertx.runOnContext(x -> poll()));
   }
 
@@ -227,15 +236,10 @@ public final class OrderStatusProjector extends VerticleBase {
           .map(recorded -> collect(booked, recorded.bookedAfter()));
     }
     if (data instanceof ErpOrderStatusChanged s) {
-      LOG.atDebug().addKeyValue("orderId", s.orderId()).addKeyValue("correlationId", event.correlationId())
-          .addKeyValue("event", "order.erp_status").addKeyValue("status", s.status().orderStatus())
-          .log("ERP status recorded");
-      return orders.head(tx, s.orderId()).compose(before -> orders.recordStatus(tx, s.orderId(),
-              s.status().orderStatus(), s.at(), s.reason(), s.erpOrderNumber(), event.eventId())
-          .compose(recorded -> {
-            collect(booked, recorded.bookedAfter());
-            return recorded.added() ? republish(event, s, before) : Future.succeededFuture();
-          }));
+      ErpStatusParking.Parked erp = new ErpStatusParking.Parked(event.eventId(), event.occurredAt(),
+          event.correlationId(), s);
+      return orders.head(tx, s.orderId()).compose(before -> before == null ? park(tx, erp)
+          : recordErpStatus(tx, erp, before, booked));
     }
     if (data instanceof OrderDeadLettered d) {
       return deadLetters.record(tx, d, dataOf(record).getJsonObject("order"), event.occurredAt());
@@ -243,22 +247,69 @@ public final class OrderStatusProjector extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** The ERP's status change as the gateway records it, on {@code orders.status.v1}. */
-  private Future<Void> republish(EventEnvelope<?> erpEvent, ErpOrderStatusChanged s, OrderRepository.Head before) {
-    if (before == null) {
-      // The order is not in the store (an ERP status for an order the gateway never accepted, or
-      // one whose OrderAccepted is still on its way): its channel, part of the event, is unknown.
-      LOG.warn("ERP status {} of unknown order {} recorded but not published on {}", s.status(), s.orderId(),
-          Topics.ORDERS_STATUS);
-      registry.counter("gateway_order_status_unpublished_total").increment();
-      return Future.succeededFuture();
+  /** Records an ERP status of an order in the store, and copies it to {@code orders.status.v1} if new. */
+  private Future<Void> recordErpStatus(SqlClient tx, ErpStatusParking.Parked erp, OrderRepository.Head before,
+                                       List<Double> booked) {
+    ErpOrderStatusChanged s = erp.status();
+    LOG.atDebug().addKeyValue("orderId", s.orderId()).addKeyValue("correlationId", erp.correlationId())
+        .addKeyValue("event", "order.erp_status").addKeyValue("status", s.status().orderStatus())
+        .log("ERP status recorded");
+    return orders.recordStatus(tx, s.orderId(), s.status().orderStatus(), s.at(), s.reason(), s.erpOrderNumber(),
+            erp.eventId())
+        .compose(recorded -> {
+          collect(booked, recorded.bookedAfter());
+          return recorded.added() ? republish(erp, before) : Future.succeededFuture();
+        });
+  }
+
+  private Future<Void> park(SqlClient tx, ErpStatusParking.Parked erp) {
+    ErpOrderStatusChanged s = erp.status();
+    LOG.atInfo().addKeyValue("orderId", s.orderId()).addKeyValue("correlationId", erp.correlationId())
+        .addKeyValue("event", "order.erp_status_parked").addKeyValue("status", s.status().orderStatus())
+        .log("ERP status of an order not in the store (yet) parked until the order arrives");
+    registry.counter("gateway_order_erp_status_parked_total").increment();
+    return ErpStatusParking.park(tx, erp);
+  }
+
+  /**
+   * Applies parked ERP statuses whose order has arrived, in one transaction (so a status leaves
+   * the parking only with its record and its copy's ack). One sweep at a time per projector.
+   */
+  private void unpark() {
+    if (stopped || unparking) {
+      return;
     }
+    unparking = true;
+    List<Double> booked = new ArrayList<>();
+    pool.withTransaction(tx -> ErpStatusParking.ready(tx, UNPARK_BATCH).compose(ready -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (ErpStatusParking.Parked erp : ready) {
+        chain = chain.compose(v -> orders.head(tx, erp.status().orderId()))
+            .compose(before -> before == null ? Future.succeededFuture()
+                : recordErpStatus(tx, erp, before, booked).compose(v -> ErpStatusParking.remove(tx, erp)));
+      }
+      return chain.map(ready.size());
+    })).onComplete(ar -> {
+      unparking = false;
+      if (ar.succeeded()) {
+        recordBooked(booked);
+        registry.counter("gateway_order_erp_status_unparked_total").increment(ar.result());
+      } else if (!stopped) {
+        LOG.warn("parked ERP statuses not applied ({}); next sweep in {} ms", ar.cause().toString(),
+            UNPARK_INTERVAL_MS);
+      }
+    });
+  }
+
+  /** The ERP's status change as the gateway records it, on {@code orders.status.v1}. */
+  private Future<Void> republish(ErpStatusParking.Parked erp, OrderRepository.Head before) {
+    ErpOrderStatusChanged s = erp.status();
     OrderStatusChanged changed = new OrderStatusChanged(s.orderId(), before.channel(), s.status().orderStatus(),
         before.status(), s.reason(), s.erpOrderNumber(), s.at());
-    UUID eventId = UUID.nameUUIDFromBytes(("erp-status:" + erpEvent.eventId()).getBytes(StandardCharsets.UTF_8));
+    UUID eventId = UUID.nameUUIDFromBytes(("erp-status:" + erp.eventId()).getBytes(StandardCharsets.UTF_8));
     EventType type = EventType.ORDER_STATUS_CHANGED;
-    return publisher.publish(new EventEnvelope<>(eventId, type.typeName(), type.schemaVersion(), erpEvent.occurredAt(),
-        erpEvent.correlationId(), "tidegate-status", changed)).mapEmpty();
+    return publisher.publish(new EventEnvelope<>(eventId, type.typeName(), type.schemaVersion(), erp.occurredAt(),
+        erp.correlationId(), "tidegate-status", changed)).mapEmpty();
   }
 
   private static Void collect(List<Double> booked, Double secondsFromIntake) {
