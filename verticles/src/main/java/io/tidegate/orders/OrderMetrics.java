@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gauges read from the status store every {@link #REFRESH_MS}: {@code gateway_orders_by_status},
- * {@code gateway_dlq_depth} and {@code gateway_orders_stuck{stage}}. They describe the shared store,
+ * {@code gateway_dlq_depth}, {@code gateway_orders_stuck{stage}} and
+ * {@code gateway_order_erp_statuses_unmatched}. They describe the shared store,
  * so every instance reports the same values: aggregate them with {@code max}, not {@code sum}. A
  * failed refresh keeps the last values and is counted, so a dead database shows in the metrics too.
  */
@@ -27,6 +28,7 @@ public final class OrderMetrics {
   private final AtomicLong deadLettered = new AtomicLong();
   private final AtomicLong unsubmitted = new AtomicLong();
   private final AtomicLong unbooked = new AtomicLong();
+  private final AtomicLong unmatched = new AtomicLong();
 
   public OrderMetrics(OrderReport report, MeterRegistry registry) {
     this.report = report;
@@ -46,6 +48,9 @@ public final class OrderMetrics {
     Gauge.builder("gateway_orders_stuck", unbooked, AtomicLong::get).tag("stage", "booked")
         .description("Orders older than orders.stuckUnbookedMinutes that the ERP has not booked yet")
         .register(registry);
+    Gauge.builder("gateway_order_erp_statuses_unmatched", unmatched, AtomicLong::get)
+        .description("ERP statuses that have waited over 5 minutes for an order the status store does not have")
+        .register(registry);
   }
 
   /** Reads now and then every {@link #REFRESH_MS}; returns the timer id. */
@@ -60,6 +65,7 @@ public final class OrderMetrics {
       deadLettered.set(s.deadLettered());
       unsubmitted.set(s.unsubmitted());
       unbooked.set(s.unbooked());
+      unmatched.set(s.unmatchedErpStatuses());
     }).onFailure(e -> {
       registry.counter("gateway_order_metrics_refresh_failures_total").increment();
       LOG.debug("order metrics not refreshed: {}", e.toString());

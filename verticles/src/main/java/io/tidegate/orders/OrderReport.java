@@ -30,6 +30,10 @@ public final class OrderReport {
   static final String SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
   static final String BY_STATUS = "SELECT status, count(*) AS n FROM orders GROUP BY status";
   static final String DLQ_DEPTH = "SELECT count(*) FROM dead_letters WHERE replayed_at IS NULL";
+  /** ERP statuses parked longer than {@code $1} seconds: their order is not in the store. */
+  static final String UNMATCHED = "SELECT count(*) FROM erp_status_parked WHERE parked_at < now() - make_interval(secs => $1)";
+  /** A parked ERP status waits seconds, normally; after this, its order is missing. */
+  static final Duration UNMATCHED_AFTER = Duration.ofMinutes(5);
   static final String WINDOW = """
       SELECT count(*) AS accepted,
              count(*) FILTER (WHERE status_rank >= 10) AS posted,
@@ -59,7 +63,10 @@ public final class OrderReport {
     this.unbookedAfter = unbookedAfter;
   }
 
-  /** Counts for the metrics: orders per status, open dead letters, stuck orders per stage. */
+  /**
+   * Counts for the metrics: orders per status, open dead letters, stuck orders per stage, ERP
+   * statuses whose order has not arrived after {@link #UNMATCHED_AFTER}.
+   */
   public Future<Snapshot> snapshot() {
     Future<Map<String, Long>> byStatus = pool.query(BY_STATUS).execute().map(rows -> {
       Map<String, Long> counts = new LinkedHashMap<>();
@@ -70,8 +77,10 @@ public final class OrderReport {
     Future<Row> stuck = pool.preparedQuery(STUCK_COUNTS)
         .execute(Tuple.of(unsubmittedAfter.toSeconds(), unbookedAfter.toSeconds()))
         .map(rows -> rows.iterator().next());
-    return Future.all(byStatus, dlq, stuck).map(all -> new Snapshot(byStatus.result(), dlq.result(),
-        stuck.result().getLong("unsubmitted"), stuck.result().getLong("unbooked")));
+    Future<Long> unmatched = pool.preparedQuery(UNMATCHED).execute(Tuple.of(UNMATCHED_AFTER.toSeconds()))
+        .map(rows -> rows.iterator().next().getLong(0));
+    return Future.all(byStatus, dlq, stuck, unmatched).map(all -> new Snapshot(byStatus.result(), dlq.result(),
+        stuck.result().getLong("unsubmitted"), stuck.result().getLong("unbooked"), unmatched.result()));
   }
 
   /**
@@ -123,6 +132,7 @@ public final class OrderReport {
   }
 
   /** What {@link #snapshot()} read. */
-  public record Snapshot(Map<String, Long> byStatus, long deadLettered, long unsubmitted, long unbooked) {
+  public record Snapshot(Map<String, Long> byStatus, long deadLettered, long unsubmitted, long unbooked,
+                         long unmatchedErpStatuses) {
   }
 }
