@@ -489,7 +489,8 @@ class OrdersTest {
     JsonObject order;
     try {
       publishAccepted(orderId, Instant.now());
-      order = awaitStatus(orderId, "BOOKED");
+      order = Eventually.await(DEADLINE, "order " + orderId + " BOOKED", () -> http.get("/v1/orders/" + orderId, KEY,
+          WEBSHOP), a -> a.status() == 200 && a.json().getString("status").equals("BOOKED")).json();
     } finally {
       configureErp(new JsonObject().put("down", false));
     }

@@ -15,8 +15,6 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import org.slf4j.LoggerFactory;
 
@@ -56,15 +54,22 @@ public final class OrderRepository {
                      THEN extract(epoch FROM h.at - o.created_at)::float8 END AS booked_after""";
   static final String SET_ERP_NUMBER = """
       UPDATE orders SET erp_order_number = $2 WHERE order_id = $1 AND erp_order_number IS DISTINCT FROM $2""";
-  static final String FIND = """
-      SELECT order_id, external_id, customer_id, status, erp_order_number, body, created_at, updated_at
-      FROM orders WHERE order_id = $1 AND channel = $2""";
-  static final String FIND_BY_EXTERNAL = """
-      SELECT order_id, external_id, customer_id, status, erp_order_number, body, created_at, updated_at
-      FROM orders WHERE channel = $1 AND external_id = $2 ORDER BY created_at DESC LIMIT 100""";
-  static final String HISTORY = """
-      SELECT order_id, status, at, detail FROM order_status_history WHERE order_id = ANY($1)
-      ORDER BY at, rank""";
+  /**
+   * An order with its history, oldest entry first, read in one statement: one snapshot, so the
+   * status and the history always agree (read apart, a status change committed in between showed
+   * BOOKED in the history of an order still ACCEPTED).
+   */
+  private static final String WITH_HISTORY = """
+      SELECT o.order_id, o.external_id, o.customer_id, o.status, o.erp_order_number, o.body, o.created_at, o.updated_at,
+             h.statuses, h.ats, h.details
+      FROM orders o, LATERAL (
+        SELECT array_agg(status ORDER BY at, rank) AS statuses, array_agg(at ORDER BY at, rank) AS ats,
+               array_agg(detail ORDER BY at, rank) AS details
+        FROM order_status_history WHERE order_id = o.order_id) h
+      """;
+  static final String FIND = WITH_HISTORY + "WHERE o.order_id = $1 AND o.channel = $2";
+  static final String FIND_BY_EXTERNAL = WITH_HISTORY
+      + "WHERE o.channel = $1 AND o.external_id = $2 ORDER BY o.created_at DESC LIMIT 100";
   static final String STATUS_RANK = "SELECT status_rank FROM orders WHERE order_id = $1";
   static final String HEAD = "SELECT channel, status FROM orders WHERE order_id = $1";
   /**
@@ -161,7 +166,7 @@ public final class OrderRepository {
   /** The channel's order with its history, or null (unknown or another channel's). */
   public Future<JsonObject> find(String channel, String orderId) {
     return pool.preparedQuery(FIND).execute(Tuple.of(orderId, channel))
-        .compose(this::withHistory)
+        .map(OrderRepository::toJson)
         .map(list -> list.isEmpty() ? null : list.getJsonObject(0))
         .recover(OrderRepository::unavailable);
   }
@@ -169,37 +174,14 @@ public final class OrderRepository {
   /** The channel's orders with this external id, newest first (at most 100). */
   public Future<JsonArray> findByExternalId(String channel, String externalId) {
     return pool.preparedQuery(FIND_BY_EXTERNAL).execute(Tuple.of(channel, externalId))
-        .compose(this::withHistory)
+        .map(OrderRepository::toJson)
         .recover(OrderRepository::unavailable);
   }
 
-  private Future<JsonArray> withHistory(RowSet<Row> orders) {
-    if (orders.size() == 0) {
-      return Future.succeededFuture(new JsonArray());
-    }
-    List<JsonObject> out = new ArrayList<>();
-    List<String> ids = new ArrayList<>();
-    for (Row row : orders) {
-      out.add(toJson(row));
-      ids.add(row.getString("order_id"));
-    }
-    return pool.preparedQuery(HISTORY).execute(Tuple.of(ids.toArray(new String[0]))).map(history -> {
-      for (JsonObject order : out) {
-        JsonArray entries = new JsonArray();
-        for (Row h : history) {
-          if (h.getString("order_id").equals(order.getString("orderId"))) {
-            JsonObject entry = new JsonObject().put("status", h.getString("status"))
-                .put("at", h.getOffsetDateTime("at").toInstant().toString());
-            if (h.getString("detail") != null) {
-              entry.put("detail", h.getString("detail"));
-            }
-            entries.add(entry);
-          }
-        }
-        order.put("history", entries);
-      }
-      return new JsonArray(new ArrayList<>(out));
-    });
+  private static JsonArray toJson(RowSet<Row> rows) {
+    JsonArray out = new JsonArray();
+    rows.forEach(row -> out.add(toJson(row)));
+    return out;
   }
 
   private static JsonObject toJson(Row row) {
@@ -217,6 +199,7 @@ public final class OrderRepository {
     if (row.getString("erp_order_number") != null) {
       order.put("erpOrderNumber", row.getString("erp_order_number"));
     }
+    order.put("history", history(row));
     if (body.getString("currency") != null) {
       order.put("currency", body.getString("currency"));
     }
@@ -224,6 +207,25 @@ public final class OrderRepository {
       order.put("requestedDate", body.getString("requestedDate"));
     }
     return order;
+  }
+
+  /** The history columns of {@link #WITH_HISTORY}: null arrays for an order without entries. */
+  private static JsonArray history(Row row) {
+    JsonArray entries = new JsonArray();
+    String[] statuses = row.getArrayOfStrings("statuses");
+    if (statuses == null) {
+      return entries;
+    }
+    OffsetDateTime[] ats = row.getArrayOfOffsetDateTimes("ats");
+    String[] details = row.getArrayOfStrings("details");
+    for (int i = 0; i < statuses.length; i++) {
+      JsonObject entry = new JsonObject().put("status", statuses[i]).put("at", ats[i].toInstant().toString());
+      if (details[i] != null) {
+        entry.put("detail", details[i]);
+      }
+      entries.add(entry);
+    }
+    return entries;
   }
 
   private static <T> Future<T> unavailable(Throwable e) {
