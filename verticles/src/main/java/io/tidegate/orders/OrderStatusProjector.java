@@ -110,7 +110,10 @@ public final class OrderStatusProjector extends VerticleBase {
       return;
     }
     consumer.poll(Duration.ofMillis(500))
-        .compose(records -> records.isEmpty() ? Future.succeededFuture() : apply(records).compose(v -> consumer.commit()))
+        .compose(records -> records.isEmpty() ? Future.succeededFuture() : apply(records)
+            // Not once stopping: a call on a closing consumer races its close (see CompactedFeedVerticle);
+            // the uncommitted batch comes again and is applied idempotently.
+            .compose(v -> stopped ? Future.succeededFuture() : consumer.commit()))
         .onComplete(ar -> {
           if (ar.failed()) {
             if (stopped) {
