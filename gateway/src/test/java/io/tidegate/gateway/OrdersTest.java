@@ -192,12 +192,13 @@ class OrdersTest {
 
   @Test
   void anOrderNamingAQuoteTakesItsPriceAndCurrencyAndMustMatchIt() throws Exception {
-    String sku = stockedSku(50);
+    String sku = stockedSku(500);
     PricingTest.publish(PricingTest.rule("R-" + sku + "-EUR", 1, sku, null, null, "10.00", "9.20"));
     PricingTest.publish(PricingTest.rule("R-" + sku + "-USD", 1, sku, null, null, "11.50", "10.60")
         .put("currency", "USD").put("priceListId", "PL-US"));
-    String eur = quoteId(sku, "EUR", "10.00");
-    String usd = quoteId(sku, "USD", "11.50");
+    String eur = quoteId(sku, 2, "EUR", "10.00");
+    String usd = quoteId(sku, 2, "USD", "11.50");
+    String eurFor100 = quoteId(sku, 100, "EUR", "9.20");
 
     JsonObject quoted = body("Q-" + sku, "C-1", sku, 2);
     quoted.getJsonArray("lines").getJsonObject(0).put("quoteId", eur);
@@ -239,12 +240,23 @@ class OrdersTest {
         "the quote is in USD, the order in EUR");
     assertRefused(order(WEBSHOP, UUID.randomUUID().toString(), body(null, "C-1", sku, 1).put("currency", "ZZZ")),
         "/currency", "ISO 4217");
+
+    JsonObject fewerThanTheTier = body(null, "C-1", sku, 5);
+    fewerThanTheTier.getJsonArray("lines").getJsonObject(0).put("quoteId", eurFor100);
+    assertRefused(order(WEBSHOP, UUID.randomUUID().toString(), fewerThanTheTier), "/lines/0/quantity",
+        "applies from 100 units on");
+    JsonObject inTheTier = body(null, "C-1", sku, 150);
+    inTheTier.getJsonArray("lines").getJsonObject(0).put("quoteId", eurFor100).put("unitPrice", "9.2");
+    Answer tier = order(WEBSHOP, UUID.randomUUID().toString(), inTheTier);
+    assertEquals(202, tier.status(), tier.body());
+    assertEquals("9.20", http.get("/v1/orders/" + tier.json().getString("orderId"), KEY, WEBSHOP).json()
+        .getJsonArray("lines").getJsonObject(0).getString("unitPrice"), "the quoted price, as quoted");
   }
 
-  /** The id of a webshop quote for C-1 of one {@code sku}, once its rule prices it at {@code unitPrice}. */
-  private static String quoteId(String sku, String currency, String unitPrice) {
+  /** The id of a webshop quote for C-1 of {@code quantity} units, once its rule prices them at {@code unitPrice}. */
+  private static String quoteId(String sku, int quantity, String currency, String unitPrice) {
     JsonObject body = new JsonObject().put("customerId", "C-1").put("currency", currency)
-        .put("lines", new JsonArray().add(new JsonObject().put("sku", sku).put("quantity", 2)));
+        .put("lines", new JsonArray().add(new JsonObject().put("sku", sku).put("quantity", quantity)));
     return Eventually.await(DEADLINE, sku + " priced at " + unitPrice + " " + currency,
         () -> http.post("/v1/prices:quote", "application/json", body.encode(), KEY, WEBSHOP),
         q -> q.status() == 201 && unitPrice.equals(q.json().getJsonArray("lines").getJsonObject(0)

@@ -4,6 +4,7 @@ import io.tidegate.http.ApiFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Checks one order line against the stored quote it names. */
@@ -34,27 +35,53 @@ final class QuoteCheck {
           + currency));
       return null;
     }
-    JsonObject quotedLine = find(quote.getJsonArray("lines", new JsonArray()), line.getString("sku"));
-    if (quotedLine == null) {
+    List<JsonObject> priced = priced(quote.getJsonArray("lines", new JsonArray()), line.getString("sku"));
+    if (priced.isEmpty()) {
       errors.add(new ApiFailure.FieldError(pointer + "/quoteId", "the quote has no priced line for this SKU"));
       return null;
     }
-    BigDecimal unit = new BigDecimal(quotedLine.getString("unitPrice"));
-    if (given != null && given.compareTo(unit) != 0) {
-      errors.add(new ApiFailure.FieldError(pointer + "/unitPrice", "does not match the quoted unit price "
-          + unit.toPlainString() + " " + quote.getString("currency")));
+    // A tier's price holds from its minQuantity on: quoting 500 units does not price an order of 5.
+    int quantity = line.getInteger("quantity");
+    List<JsonObject> eligible = priced.stream().filter(l -> minQuantity(l) <= quantity).toList();
+    if (eligible.isEmpty()) {
+      int least = priced.stream().mapToInt(QuoteCheck::minQuantity).min().orElseThrow();
+      errors.add(new ApiFailure.FieldError(pointer + "/quantity", "the quoted unit price applies from " + least
+          + " units on"));
       return null;
     }
-    return unit;
+    if (given != null) {
+      for (JsonObject l : eligible) {
+        BigDecimal unit = new BigDecimal(l.getString("unitPrice"));
+        if (unit.compareTo(given) == 0) {
+          return unit;
+        }
+      }
+      errors.add(new ApiFailure.FieldError(pointer + "/unitPrice", "does not match the quoted unit price "
+          + best(eligible).getString("unitPrice") + " " + quotedIn));
+      return null;
+    }
+    return new BigDecimal(best(eligible).getString("unitPrice"));
   }
 
-  private static JsonObject find(JsonArray lines, String sku) {
+  /** The quote's priced lines for the SKU. */
+  private static List<JsonObject> priced(JsonArray lines, String sku) {
+    List<JsonObject> out = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       JsonObject l = lines.getJsonObject(i);
       if (sku.equals(l.getString("sku")) && "PRICED".equals(l.getString("status"))) {
-        return l;
+        out.add(l);
       }
     }
-    return null;
+    return out;
+  }
+
+  /** Of quoted lines that apply, the one of the highest tier: the quote's best price for the quantity. */
+  private static JsonObject best(List<JsonObject> eligible) {
+    return eligible.stream().max(java.util.Comparator.comparingInt(QuoteCheck::minQuantity)).orElseThrow();
+  }
+
+  private static int minQuantity(JsonObject quotedLine) {
+    JsonObject tier = quotedLine.getJsonObject("tier");
+    return tier == null ? 1 : tier.getInteger("minQuantity", 1);
   }
 }
