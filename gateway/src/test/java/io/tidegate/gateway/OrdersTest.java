@@ -486,6 +486,39 @@ class OrdersTest {
   }
 
   @Test
+  void anOrderTheErpCancelsIsCancelledWithItsReasonAndReleasesItsReservation() throws Exception {
+    String sku = stockedSku(10);
+    configureErp(new JsonObject().put("down", true));
+    String orderId;
+    try {
+      Answer a = order(WEBSHOP, UUID.randomUUID().toString(), body(null, "C-1011", sku, 4));
+      assertEquals(202, a.status(), a.body());
+      orderId = a.json().getString("orderId");
+      Eventually.await(DEADLINE, "4 reserved", () -> http.get("/v1/atp/" + sku, KEY, WEBSHOP).json()
+          .getJsonObject("total").getInteger("reserved"), reserved -> reserved == 4);
+      // As the ERP would after booking it: the customer called and cancelled.
+      sendErpStatus(orderId, new ErpOrderStatusChanged(orderId, "ERP-C-1", ErpOrderStatusChanged.Status.BOOKED, 1,
+          null, Instant.now()));
+      sendErpStatus(orderId, new ErpOrderStatusChanged(orderId, "ERP-C-1", ErpOrderStatusChanged.Status.CANCELLED, 2,
+          "cancelled by the customer", Instant.now()));
+      String id = orderId;
+      JsonObject order = Eventually.await(DEADLINE, "order cancelled", () -> http.get("/v1/orders/" + id, KEY, WEBSHOP),
+          o -> o.status() == 200 && o.json().getString("status").equals("CANCELLED")).json();
+      assertTrue(order.getJsonArray("history").stream().map(JsonObject.class::cast).anyMatch(h ->
+          h.getString("status").equals("CANCELLED") && "cancelled by the customer".equals(h.getString("detail"))),
+          order.encode());
+      Eventually.await(DEADLINE, "the reservation released", () -> http.get("/v1/atp/" + sku, KEY, WEBSHOP).json()
+          .getJsonObject("total").getInteger("reserved"), reserved -> reserved == 0);
+    } finally {
+      configureErp(new JsonObject().put("down", false));
+    }
+    assertTrue(InventoryFeedTest.readAll(Topics.ORDERS_STATUS, orderId).stream()
+        .map(r -> new JsonObject(new String(r.value(), StandardCharsets.UTF_8)).getJsonObject("data"))
+        .anyMatch(d -> d.getString("status").equals("CANCELLED") && d.getString("channel").equals("webshop")),
+        "CANCELLED on " + Topics.ORDERS_STATUS);
+  }
+
+  @Test
   void anErpStatusThatComesBeforeItsOrderWaitsForItAndIsThenRecordedWithItsNumberAndPublished() throws Exception {
     String orderId = "early-" + UUID.randomUUID();
     double parkedBefore = Math.max(0, sample(http.get("/metrics").body(), "gateway_order_erp_status_parked_total"));

@@ -15,7 +15,7 @@ import java.util.Objects;
  * {@link EventType} for how a new version is rolled out while old producers still write the old one.
  *
  * @param erpOrderNumber the ERP's order number, or null (e.g. when rejected before booking)
- * @param reason         why, for {@link Status#REJECTED}; else null
+ * @param reason         why, for {@link Status#REJECTED} and {@link Status#CANCELLED}; else null
  * @param allocations    v2: the quantities the ERP allocated (BOOKED and later); empty in v1
  */
 public record ErpOrderStatusChanged(
@@ -55,7 +55,9 @@ public record ErpOrderStatusChanged(
 
   /** What the ERP reports. */
   public enum Status {
-    BOOKED, RELEASED, SHIPPED, INVOICED, REJECTED;
+    BOOKED, RELEASED, SHIPPED, INVOICED, REJECTED,
+    /** The ERP cancelled the order (e.g. at the customer's request): final, whatever came before. */
+    CANCELLED;
 
     /** The gateway's order status this ERP status moves an order to. */
     public OrderStatus orderStatus() {
