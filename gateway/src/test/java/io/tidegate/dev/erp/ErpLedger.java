@@ -23,6 +23,9 @@ final class ErpLedger {
 
   static final String RECEIVED = "RECEIVED";
   static final String REJECTED = "REJECTED";
+  static final String CANCELLED = "CANCELLED";
+  /** Statuses after which the ERP no longer cancels an order. */
+  static final Set<String> FINAL_FOR_CANCEL = Set.of("SHIPPED", "INVOICED", REJECTED, CANCELLED);
 
   /** Counters of {@code GET /sim/stats}; the JSON name is {@link #json}. */
   enum Stat {
@@ -59,9 +62,13 @@ final class ErpLedger {
     }
 
     Entry advance(String newStatus, Instant at) {
+      return advance(newStatus, reason, at);
+    }
+
+    Entry advance(String newStatus, String why, Instant at) {
       List<Step> h = new ArrayList<>(history);
       h.add(new Step(newStatus, at, lastSequence() + 1));
-      return new Entry(orderId, erpOrderNumber, newStatus, reason, httpStatus, response, order,
+      return new Entry(orderId, erpOrderNumber, newStatus, why, httpStatus, response, order,
           correlationId, createdAt, List.copyOf(h));
     }
   }
@@ -117,6 +124,11 @@ final class ErpLedger {
 
   Entry advance(String orderId, String status, Instant now) {
     return put(orders.get(orderId).advance(status, now));
+  }
+
+  /** Cancels an order (as the ERP's customer service would); its progression stops. */
+  Entry cancel(String orderId, String reason, Instant now) {
+    return put(orders.get(orderId).advance(CANCELLED, reason, now));
   }
 
   private Entry put(Entry entry) {

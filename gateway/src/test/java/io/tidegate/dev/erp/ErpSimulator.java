@@ -29,7 +29,8 @@ import java.util.function.LongSupplier;
  * Stands in for the ERP in development and tests: {@code POST /orders} with idempotency on the
  * orderId, latency, rate limiting (429 + Retry-After), random 500s, held answers ("time-outs"),
  * an outage switch (503), permanent refusals (422) and status progression events
- * (BOOKED → RELEASED → SHIPPED → INVOICED, or REJECTED) through a {@link StatusSink}.
+ * (BOOKED → RELEASED → SHIPPED → INVOICED, or REJECTED, or CANCELLED on request) through a
+ * {@link StatusSink}.
  *
  * <p>HTTP API:
  * <ul>
@@ -40,6 +41,9 @@ import java.util.function.LongSupplier;
  *   <li>{@code GET /orders/{orderId}} — the ERP's record with {@code status} and {@code posts}
  *       (POST attempts that carried this Idempotency-Key, shed ones included); 404 if unknown;
  *       503 while down.</li>
+ *   <li>{@code POST /sim/orders/{orderId}/cancel} with optional {@code {"reason"}} — cancels
+ *       the order as the ERP's customer service would: a CANCELLED event, and no further
+ *       progression. 404 if unknown, 409 once SHIPPED, INVOICED, REJECTED or CANCELLED.</li>
  *   <li>{@code GET /sim/stats}, {@code GET /sim/orders}, {@code GET|PUT /sim/config} — never
  *       delayed, limited or shed.</li>
  * </ul>
@@ -107,6 +111,8 @@ public final class ErpSimulator extends VerticleBase {
     router.get("/sim/stats").handler(ctx -> json(ctx.response(), 200, ledger.stats()
         .put("postsInFlight", postsInFlight.get()).put("maxPostsInFlight", maxPostsInFlight.get()).toBuffer()));
     router.get("/sim/orders").handler(ctx -> json(ctx.response(), 200, ledger.list().toBuffer()));
+    router.post("/sim/orders/:orderId/cancel").handler(BodyHandler.create(false).setBodyLimit(16 * 1024))
+        .handler(this::cancelOrder);
     router.get("/sim/config").handler(ctx -> json(ctx.response(), 200, options.toJson().toBuffer()));
     router.put("/sim/config").handler(BodyHandler.create(false).setBodyLimit(16 * 1024))
         .handler(this::putConfig);
@@ -230,10 +236,32 @@ public final class ErpSimulator extends VerticleBase {
     return entry;
   }
 
-  /** One status step every {@code stepMs}, each scheduled from the previous one's timer. */
+  private void cancelOrder(RoutingContext ctx) {
+    ErpLedger.Entry entry = ledger.find(ctx.pathParam("orderId"));
+    if (entry == null) {
+      json(ctx.response(), 404, reason("unknown orderId"));
+      return;
+    }
+    if (ErpLedger.FINAL_FOR_CANCEL.contains(entry.status())) {
+      json(ctx.response(), 409, reason("cannot cancel an order that is " + entry.status()));
+      return;
+    }
+    Object body = OrderCheck.parse(ctx.body().buffer());
+    String why = body instanceof JsonObject o && o.getValue("reason") instanceof String r && !r.isBlank()
+        ? r : "cancelled in the ERP";
+    ErpLedger.Entry cancelled = ledger.cancel(entry.orderId(), why, now());
+    LOG.info("cancelled orderId {}: {} (correlationId={})", entry.orderId(), why, entry.correlationId());
+    publish(cancelled);
+    json(ctx.response(), 200, ledger.view(cancelled).toBuffer());
+  }
+
+  /** One status step every {@code stepMs}, each scheduled from the previous one's timer; none after a cancel. */
   private void progress(String orderId, long stepMs, int index) {
     if (index < PROGRESSION.size()) {
       vertx.setTimer(stepMs, id -> {
+        if (ErpLedger.CANCELLED.equals(ledger.find(orderId).status())) {
+          return;
+        }
         publish(ledger.advance(orderId, PROGRESSION.get(index), now()));
         progress(orderId, stepMs, index + 1);
       });
@@ -262,11 +290,12 @@ public final class ErpSimulator extends VerticleBase {
         .put("erpOrderNumber", entry.erpOrderNumber())
         .put("status", step.status())
         .put("sequence", step.sequence());
-    if (ErpLedger.REJECTED.equals(step.status())) {
+    boolean exit = ErpLedger.REJECTED.equals(step.status()) || ErpLedger.CANCELLED.equals(step.status());
+    if (exit) {
       data.put("reason", entry.reason());
     }
     data.put("at", step.at().toString());
-    if (schemaVersion >= 2 && !ErpLedger.REJECTED.equals(step.status())) {
+    if (schemaVersion >= 2 && !exit) {
       data.put("allocations", allocations(entry.order()));
     }
     return new JsonObject()

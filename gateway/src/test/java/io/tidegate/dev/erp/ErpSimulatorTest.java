@@ -427,6 +427,43 @@ class ErpSimulatorTest {
         .onComplete(ctx.succeedingThenComplete());
   }
 
+  @Test
+  void aCancelledOrderEmitsCancelledWithItsReasonAndProgressesNoFurther(Vertx vertx, VertxTestContext ctx) {
+    start(vertx, QUIET.withProgressionStepMs(200))
+        .compose(v -> post(order("O-CAN", "C-1"), "corr-can"))
+        .compose(r -> awaitEvents("O-CAN", 1))
+        .compose(booked -> client.post("/sim/orders/O-CAN/cancel")
+            .sendJsonObject(new JsonObject().put("reason", "customer changed their mind")))
+        .compose(r -> {
+          assertEquals(200, r.statusCode(), r.bodyAsString());
+          assertEquals("CANCELLED", r.bodyAsJsonObject().getString("status"));
+          return awaitEvents("O-CAN", 2);
+        })
+        .compose(events -> {
+          JsonObject data = events.get(1).getJsonObject("data");
+          assertEquals("CANCELLED", data.getString("status"));
+          assertEquals("customer changed their mind", data.getString("reason"));
+          assertEquals(2, data.getInteger("sequence"));
+          return client.post("/sim/orders/O-CAN/cancel").send();
+        })
+        .compose(again -> {
+          assertEquals(409, again.statusCode(), "a cancelled order is not cancelled again");
+          return client.post("/sim/orders/NO-SUCH/cancel").send();
+        })
+        .compose(unknown -> {
+          assertEquals(404, unknown.statusCode());
+          Promise<Void> later = Promise.promise();
+          vertx.setTimer(700, id -> later.complete()); // three more progression steps would have run
+          return later.future();
+        })
+        .map(v -> {
+          assertEquals(List.of("BOOKED", "CANCELLED"), sink.eventsFor("O-CAN").stream()
+              .map(e -> e.getJsonObject("data").getString("status")).toList(), "no progression after the cancel");
+          return v;
+        })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   private Future<ErpSimulator> start(Vertx vertx, ErpSimulatorOptions options) {
