@@ -1,7 +1,6 @@
 package io.tidegate.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tidegate.config.KafkaSettings;
@@ -44,12 +43,13 @@ class FeedStopTest {
           long start = System.nanoTime();
           vertx.undeploy(id).await();
           long ms = (System.nanoTime() - start) / 1_000_000;
-          assertTrue(ms < 3000, "stop " + (i + 1) + " took " + ms + " ms");
+          // Not a timing assertion: the stuck close shows as the stop's time-out firing.
+          assertEquals(0, log.lines().stream().filter(l -> l.contains("did not close cleanly")).count(),
+              "stop " + (i + 1) + " took " + ms + " ms: " + log.all());
         } finally {
           vertx.close().await();
         }
       }
-      assertEquals(0, log.lines().stream().filter(l -> l.contains("did not close cleanly")).count(), log.all());
     }
   }
 }
