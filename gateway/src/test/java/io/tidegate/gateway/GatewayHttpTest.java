@@ -209,6 +209,7 @@ class GatewayHttpTest {
     String fast = "vertx_http_server_response_time_seconds_bucket{code=\"404\",method=\"GET\",route=\"/v1/atp/{sku}\",le=\"10.0\"}";
     String odd = "vertx_http_server_requests_total{code=\"404\",method=\"other\",route=\"\"}";
     String unauthorized = "vertx_http_server_requests_total{code=\"401\",method=\"GET\",route=\"/v1/atp/{sku}\"}";
+    String notAllowed = "vertx_http_server_requests_total{code=\"405\",method=\"DELETE\",route=\"/v1/atp/{sku}\"}";
     String channel = "gateway_requests_total{channel=\"webshop\",outcome=\"client_error\",route_class=\"atp\"}";
     String before = http.get("/metrics").body();
 
@@ -218,6 +219,8 @@ class GatewayHttpTest {
         .method("BREW", java.net.http.HttpRequest.BodyPublishers.noBody()));
     assertEquals(404, brew.status(), brew.body());
     assertEquals(401, http.get("/v1/atp/SKU-METER-3").status(), "refused before its route ran");
+    assertEquals(405, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base()
+        + "/v1/atp/SKU-METER-4")).DELETE(), KEY, WEBSHOP).status());
     String after = http.get("/metrics").body();
 
     assertEquals(2, OrdersTest.sample(after, atp404) - Math.max(0, OrdersTest.sample(before, atp404)), after);
@@ -226,7 +229,9 @@ class GatewayHttpTest {
     assertEquals(1, OrdersTest.sample(after, odd) - Math.max(0, OrdersTest.sample(before, odd)), after);
     assertEquals(1, OrdersTest.sample(after, unauthorized) - Math.max(0, OrdersTest.sample(before, unauthorized)),
         after);
-    assertEquals(2, OrdersTest.sample(after, channel) - Math.max(0, OrdersTest.sample(before, channel)), after);
+    assertEquals(1, OrdersTest.sample(after, notAllowed) - Math.max(0, OrdersTest.sample(before, notAllowed)), after);
+    assertEquals(3, OrdersTest.sample(after, channel) - Math.max(0, OrdersTest.sample(before, channel)),
+        "the two 404s and the 405: " + after);
     assertTrue(OrdersTest.sample(after, "vertx_http_server_active_requests ") >= 1,
         "the scrape itself is an active request:\n" + after);
   }
