@@ -145,6 +145,9 @@ public final class CompactedFeedVerticle extends VerticleBase {
    * the seek would deliver records that the seek then delivers again.
    */
   private void connect() {
+    if (stopped) {
+      return;
+    }
     consumer.pause();
     consumer.partitionsFor(topic)
         .compose(infos -> {

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /** Checks one order line against the stored quote it names. */
@@ -77,7 +78,7 @@ final class QuoteCheck {
 
   /** Of quoted lines that apply, the one of the highest tier: the quote's best price for the quantity. */
   private static JsonObject best(List<JsonObject> eligible) {
-    return eligible.stream().max(java.util.Comparator.comparingInt(QuoteCheck::minQuantity)).orElseThrow();
+    return eligible.stream().max(Comparator.comparingInt(QuoteCheck::minQuantity)).orElseThrow();
   }
 
   private static int minQuantity(JsonObject quotedLine) {
