@@ -170,10 +170,7 @@ public final class Throttles implements OpenApiRoutes.Guards {
    * @throws NoSuchElementException when the gateway has no such channel (nothing changes)
    */
   public ChannelLimits replaceChannel(String channel, ChannelLimits next) {
-    if (!channels.contains(channel)) {
-      metrics.reload("admin", false);
-      throw new NoSuchElementException("no channel '" + channel + "'");
-    }
+    requireChannel(channel);
     limits.updateAndGet(old -> {
       Map<String, ChannelLimits> overrides = new HashMap<>(old.overrides());
       overrides.put(channel, next);
@@ -181,6 +178,14 @@ public final class Throttles implements OpenApiRoutes.Guards {
     });
     metrics.reload("admin", true);
     return next;
+  }
+
+  /** An admin change for a channel the gateway does not have: counted as refused, nothing changes. */
+  private void requireChannel(String channel) {
+    if (!channels.contains(channel)) {
+      metrics.reload("admin", false);
+      throw new NoSuchElementException("no channel '" + channel + "'");
+    }
   }
 
   /**
@@ -191,10 +196,7 @@ public final class Throttles implements OpenApiRoutes.Guards {
    * @throws NoSuchElementException when the gateway has no such channel
    */
   public boolean resetChannel(String channel) {
-    if (!channels.contains(channel)) {
-      metrics.reload("admin", false);
-      throw new NoSuchElementException("no channel '" + channel + "'");
-    }
+    requireChannel(channel);
     Limits before = limits.getAndUpdate(old -> {
       if (!old.overrides().containsKey(channel)) {
         return old;
