@@ -142,6 +142,71 @@ class OrdersTest {
   }
 
   @Test
+  void ordersAcceptedTogetherAreEachTrackedAtOnceAndReplayTheirOwnAnswer() throws Exception {
+    String sku = stockedSku(200);
+    int n = 40;
+    java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(20);
+    try (io.tidegate.dev.LogCapture log = io.tidegate.dev.LogCapture.of("io.tidegate.orders")) {
+      List<java.util.concurrent.Future<String>> sent = new java.util.ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int line = i;
+        sent.add(clients.submit(() -> {
+          String key = "together-" + line + "-" + UUID.randomUUID();
+          JsonObject body = body("together-" + line, "C-1003", sku, 1);
+          Answer a = order(WEBSHOP, key, body);
+          assertEquals(202, a.status(), a.body());
+          Answer tracked = http.get(a.json().getString("statusUrl"), KEY, WEBSHOP);
+          assertEquals(200, tracked.status(), "the statusUrl answers as soon as the 202 came: " + tracked.body());
+          assertEquals("together-" + line, tracked.json().getString("externalId"));
+          Answer again = order(WEBSHOP, key, body);
+          assertEquals(202, again.status(), "the key is completed with its own answer: " + again.body());
+          assertEquals("true", again.header("Idempotent-Replayed"));
+          assertEquals(a.json(), again.json());
+          return a.json().getString("orderId");
+        }));
+      }
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      for (java.util.concurrent.Future<String> f : sent) {
+        ids.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      assertEquals(n, ids.size(), "one order per request");
+      assertTrue(log.lines().stream().noneMatch(l -> l.contains("not recorded")), String.join("\n", log.lines()));
+    } finally {
+      clients.shutdownNow();
+    }
+  }
+
+  @Test
+  void aStatusRecordedBeforeItsOrderAndACopyOfTheOrderLeaveOneOrderWithThatStatus() throws Exception {
+    String orderId = "late-" + UUID.randomUUID();
+    io.tidegate.schemas.events.OrderStatusChanged submitted = new io.tidegate.schemas.events.OrderStatusChanged(
+        orderId, "webshop", io.tidegate.schemas.events.OrderStatus.SUBMITTED,
+        io.tidegate.schemas.events.OrderStatus.ACCEPTED, null, null, Instant.now());
+    byte[] value = new io.tidegate.schemas.events.EventCodec().encode(io.tidegate.schemas.events.EventEnvelope.of(
+        io.tidegate.schemas.events.EventType.ORDER_STATUS_CHANGED, "corr-" + orderId, "tidegate-gateway", submitted));
+    TestStack.get().producer().send(new ProducerRecord<>(Topics.ORDERS_STATUS, orderId, value)).get();
+    io.vertx.sqlclient.Pool db = TestStack.get().pool(erpVertx);
+    try {
+      // In the store before the order is: the order's own write must then move it to SUBMITTED.
+      Eventually.await(DEADLINE, "SUBMITTED recorded without its order",
+          () -> db.preparedQuery("SELECT count(*) FROM order_status_history WHERE order_id = $1")
+              .execute(io.vertx.sqlclient.Tuple.of(orderId)).await().iterator().next().getLong(0),
+          count -> count == 1);
+    } finally {
+      db.close().await();
+    }
+    Instant acceptedAt = Instant.now().minusSeconds(1);
+    publishAccepted(orderId, acceptedAt);
+    publishAccepted(orderId, acceptedAt); // a copy, as a retry after a lost ack sends it
+
+    JsonObject order = awaitStatus(orderId, "SUBMITTED");
+    assertEquals("SUBMITTED", order.getString("status"), order.encode());
+    List<String> history = order.getJsonArray("history").stream().map(e -> ((JsonObject) e).getString("status"))
+        .toList();
+    assertEquals(List.of("ACCEPTED", "SUBMITTED"), history, order.encode());
+  }
+
+  @Test
   void badOrdersAreRefusedWithPointersAndNothingIsAccepted() throws Exception {
     String sku = stockedSku(10);
     String externalId = "BAD-" + UUID.randomUUID();

@@ -4,6 +4,7 @@ import io.tidegate.http.ApiFailure;
 import io.tidegate.ops.ThrottledWarning;
 import io.tidegate.schemas.events.OrderAccepted;
 import io.tidegate.schemas.events.OrderStatus;
+import io.tidegate.store.GroupedStatement;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,6 +16,8 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.LoggerFactory;
 
@@ -29,12 +32,10 @@ public final class OrderRepository {
 
   private static final ThrottledWarning UNAVAILABLE =
       new ThrottledWarning(LoggerFactory.getLogger(OrderRepository.class), "order store unavailable: {}");
+  private static final ThrottledWarning BATCH_FAILED = new ThrottledWarning(LoggerFactory.getLogger(OrderRepository.class),
+      "a batch of order intakes was not recorded ({}); recording its orders one by one");
   private static final long RETRY_AFTER_SECONDS = 2;
 
-  static final String INSERT_ORDER = """
-      INSERT INTO orders (order_id, channel, external_id, customer_id, status, status_rank, body, created_at, updated_at)
-      VALUES ($1, $2, $3, $4, 'ACCEPTED', 0, $5, $6, $6)
-      ON CONFLICT (order_id) DO NOTHING""";
   static final String INSERT_HISTORY = """
       INSERT INTO order_status_history (order_id, status, rank, at, detail, event_id)
       VALUES ($1, $2, $3, $4, $5, $6)
@@ -73,9 +74,10 @@ public final class OrderRepository {
   static final String STATUS_RANK = "SELECT status_rank FROM orders WHERE order_id = $1";
   static final String HEAD = "SELECT channel, status FROM orders WHERE order_id = $1";
   /**
-   * Intake's one round trip after the Kafka ack: the idempotency key completed with the 202 to
+   * Intake's write after the Kafka ack, for one order: the idempotency key completed with the 202 to
    * replay, the order row and its ACCEPTED entry (the projector writes the same rows from Kafka;
-   * whichever comes second does nothing).
+   * whichever comes second does nothing). Intake's usual path is {@link #RECORD_INTAKES}, the same
+   * write for many orders at once; this one is its fallback when such a batch fails.
    *
    * <p>The rows are taken in the projector's order, order row first, then history: PostgreSQL runs
    * a data-modifying WITH that the main statement does not read <em>after</em> it, so when the
@@ -97,20 +99,120 @@ public final class OrderRepository {
       INSERT INTO order_status_history (order_id, status, rank, at, detail, event_id)
       SELECT $1, 'ACCEPTED', 0, $6::timestamptz, NULL, $9::uuid FROM (SELECT count(*) FROM o) AS order_row_first
       ON CONFLICT DO NOTHING""";
+  /**
+   * {@link #RECORD_INTAKE} for the orders of one batch ({@link GroupedStatement#asColumns}): one
+   * statement, one plan and one commit for all of them, where each order cost a statement and a
+   * commit of its own.
+   *
+   * <p>Locks are taken in one order, so that a batch and the projector's transaction, which write
+   * the same rows, cannot deadlock: all order rows first, by order id, as the projector does
+   * ({@link #RECORD_ACCEPTED}, before anything else of its poll), then all their history entries,
+   * by order id (reading {@code o} makes them wait for it), then the keys (reading {@code h}).
+   */
+  static final String RECORD_INTAKES = """
+      WITH i AS (
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                             $7::text[], $8::text[], $9::uuid[])
+          AS t (order_id, channel, external_id, customer_id, body, at, response, key, event_id)),
+      o AS (
+        INSERT INTO orders (order_id, channel, external_id, customer_id, status, status_rank, body, created_at, updated_at)
+        SELECT order_id, channel, external_id, customer_id, 'ACCEPTED', 0, body::jsonb, at, at
+        FROM i ORDER BY order_id COLLATE "C"
+        ON CONFLICT (order_id) DO NOTHING
+        RETURNING order_id),
+      h AS (
+        INSERT INTO order_status_history (order_id, status, rank, at, detail, event_id)
+        SELECT order_id, 'ACCEPTED', 0, at, NULL, event_id FROM i, (SELECT count(*) FROM o) AS order_rows_first
+        ORDER BY order_id COLLATE "C"
+        ON CONFLICT DO NOTHING
+        RETURNING order_id)
+      UPDATE idempotency_keys k SET state = 'COMPLETED', response = i.response::jsonb
+      FROM i, (SELECT count(*) FROM h) AS history_rows_first
+      WHERE k.channel = i.channel AND k.key = i.key AND k.state = 'IN_FLIGHT'""";
+
+  /**
+   * The projector's write of the new orders of one poll ({@code orders.accepted.v1}), one statement
+   * for all of them: the order rows, then their ACCEPTED entries, both by order id (the lock order
+   * of {@link #RECORD_INTAKES}). Applied one by one (three statements and round trips per order),
+   * the projector fell behind intake at about a thousand orders a second.
+   */
+  static final String RECORD_ACCEPTED = """
+      WITH i AS (
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::uuid[])
+          AS t (order_id, channel, external_id, customer_id, body, at, event_id)),
+      o AS (
+        INSERT INTO orders (order_id, channel, external_id, customer_id, status, status_rank, body, created_at, updated_at)
+        SELECT order_id, channel, external_id, customer_id, 'ACCEPTED', 0, body::jsonb, at, at
+        FROM i ORDER BY order_id COLLATE "C"
+        ON CONFLICT (order_id) DO NOTHING
+        RETURNING order_id)
+      INSERT INTO order_status_history (order_id, status, rank, at, detail, event_id)
+      SELECT order_id, 'ACCEPTED', 0, at, NULL, event_id FROM i, (SELECT count(*) FROM o) AS order_rows_first
+      ORDER BY order_id COLLATE "C"
+      ON CONFLICT DO NOTHING""";
+  /**
+   * {@link #REFRESH_STATUS} for many orders ({@code $1}): each moves to the highest-ranked status in
+   * its history if that ranks above its own (its history had statuses before the order came).
+   */
+  static final String REFRESH_STATUSES = """
+      UPDATE orders o SET status = h.status, status_rank = h.rank, updated_at = greatest(o.updated_at, h.at)
+      FROM (SELECT DISTINCT ON (order_id) order_id, status, rank, at FROM order_status_history
+            WHERE order_id = ANY($1::text[]) ORDER BY order_id, rank DESC, at DESC) h,
+           orders prior
+      WHERE o.order_id = h.order_id AND prior.order_id = h.order_id AND h.rank > o.status_rank
+      RETURNING CASE WHEN prior.status_rank < 20 AND h.rank BETWEEN 20 AND 59
+                     THEN extract(epoch FROM h.at - o.created_at)::float8 END AS booked_after""";
 
   private final Pool pool;
+  private final GroupedStatement intakes;
 
   public OrderRepository(Pool pool) {
     this.pool = pool;
+    this.intakes = GroupedStatement.asColumns(pool, RECORD_INTAKES, 256, 1, 512, String.class, String.class,
+        String.class, String.class, String.class, OffsetDateTime.class, String.class, String.class, UUID.class);
   }
 
-  /** Records an accepted order: its row and its ACCEPTED history entry (event id = the OrderAccepted event's). */
-  public Future<Void> recordAccepted(SqlClient client, OrderAccepted order, JsonObject body, UUID eventId) {
-    OffsetDateTime at = utc(order.acceptedAt());
-    return client.preparedQuery(INSERT_ORDER)
-        .execute(Tuple.of(order.orderId(), order.channel(), order.externalId(), order.customerId(), body, at))
-        .compose(r -> recordStatus(client, order.orderId(), OrderStatus.ACCEPTED, order.acceptedAt(), null, null,
-            eventId)).mapEmpty();
+  /** An accepted order as the projector records it: the event's data and the event's id. */
+  public record NewOrder(OrderAccepted order, JsonObject body, UUID eventId) {
+  }
+
+  /**
+   * Records accepted orders, each with its row and its ACCEPTED history entry, in two statements
+   * for all of them ({@link #RECORD_ACCEPTED}, {@link #REFRESH_STATUSES}).
+   *
+   * @return the seconds from intake to booking of each order these rows got booked (see {@link Recorded})
+   */
+  public Future<List<Double>> recordAccepted(SqlClient client, List<NewOrder> news) {
+    int n = news.size();
+    String[] ids = new String[n];
+    String[] channels = new String[n];
+    String[] externalIds = new String[n];
+    String[] customers = new String[n];
+    String[] bodies = new String[n];
+    OffsetDateTime[] ats = new OffsetDateTime[n];
+    UUID[] eventIds = new UUID[n];
+    for (int i = 0; i < n; i++) {
+      OrderAccepted order = news.get(i).order();
+      ids[i] = order.orderId();
+      channels[i] = order.channel();
+      externalIds[i] = order.externalId();
+      customers[i] = order.customerId();
+      bodies[i] = news.get(i).body().encode();
+      ats[i] = utc(order.acceptedAt());
+      eventIds[i] = news.get(i).eventId();
+    }
+    return client.preparedQuery(RECORD_ACCEPTED)
+        .execute(Tuple.of(ids, channels, externalIds, customers, bodies, ats).addValue(eventIds))
+        .compose(inserted -> client.preparedQuery(REFRESH_STATUSES).execute(Tuple.of(ids)))
+        .map(moved -> {
+          List<Double> booked = new ArrayList<>();
+          moved.forEach(row -> {
+            if (row.getDouble("booked_after") != null) {
+              booked.add(row.getDouble("booked_after"));
+            }
+          });
+          return booked;
+        });
   }
 
   /**
@@ -137,11 +239,21 @@ public final class OrderRepository {
   public record Head(String channel, OrderStatus status) {
   }
 
-  /** See {@link #RECORD_INTAKE}: one statement, one round trip. */
+  /**
+   * Records an order intake made durable: in a batch with the other orders of this event loop that
+   * come at the same time ({@link #RECORD_INTAKES}), or on its own ({@link #RECORD_INTAKE}) when
+   * that batch failed (a deadlock, a value PostgreSQL refuses in another order of the batch), so
+   * that one order can never cost the others their record.
+   */
   public Future<Void> recordIntake(OrderAccepted order, JsonObject body, UUID eventId, JsonObject response) {
-    return pool.preparedQuery(RECORD_INTAKE).execute(Tuple.from(new Object[] {order.orderId(), order.channel(),
-        order.externalId(), order.customerId(), body, utc(order.acceptedAt()), response, order.idempotencyKey(),
-        eventId})).mapEmpty();
+    OffsetDateTime at = utc(order.acceptedAt());
+    Tuple batched = Tuple.from(new Object[] {order.orderId(), order.channel(), order.externalId(), order.customerId(),
+        body.encode(), at, response.encode(), order.idempotencyKey(), eventId});
+    return intakes.execute(batched).<Void>mapEmpty().recover(batchFailed -> {
+      BATCH_FAILED.warn(batchFailed.toString());
+      return pool.preparedQuery(RECORD_INTAKE).execute(Tuple.from(new Object[] {order.orderId(), order.channel(),
+          order.externalId(), order.customerId(), body, at, response, order.idempotencyKey(), eventId})).mapEmpty();
+    });
   }
 
   /** Appends a status to the order's history (unless recorded already) and moves the order to its highest-ranked status. */

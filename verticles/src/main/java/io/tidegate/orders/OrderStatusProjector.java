@@ -163,9 +163,10 @@ public final class OrderStatusProjector extends VerticleBase {
       Future<Void> chain = Future.succeededFuture();
       for (int i = 0; i < records.size(); i++) {
         KafkaConsumerRecord<String, byte[]> record = records.recordAt(i);
-        List<Double> booked = new ArrayList<>();
-        chain = chain.compose(v -> pool.withTransaction(tx -> applyOne(tx, record, booked))
-            .onSuccess(ok -> recordBooked(booked)).recover(err -> {
+        Outcome outcome = new Outcome();
+        chain = chain.compose(v -> pool.withTransaction(tx -> applyOne(tx, record, outcome)
+                .compose(applied -> outcome.copied()))
+            .onSuccess(ok -> recordBooked(outcome.booked)).recover(err -> {
           if (!isDataError(err)) {
             return Future.failedFuture(err);
           }
@@ -186,19 +187,50 @@ public final class OrderStatusProjector extends VerticleBase {
     return false;
   }
 
+  /**
+   * The poll in one transaction: first its new orders ({@code orders.accepted.v1}), all in one
+   * statement ({@link OrderRepository#recordAccepted}), then every other record as polled. Applying
+   * new orders first changes no outcome (every write is idempotent and a status is ranked, not
+   * replayed in order); it lets a status that came in the same poll as its order find the order.
+   */
   private Future<Void> applyAll(KafkaConsumerRecords<String, byte[]> records) {
-    List<Double> booked = new ArrayList<>();
-    return pool.withTransaction(tx -> {
-      Future<Void> chain = Future.succeededFuture();
-      for (int i = 0; i < records.size(); i++) {
-        KafkaConsumerRecord<String, byte[]> record = records.recordAt(i);
-        chain = chain.compose(v -> applyOne(tx, record, booked));
+    List<OrderRepository.NewOrder> news = new ArrayList<>();
+    List<KafkaConsumerRecord<String, byte[]>> rest = new ArrayList<>();
+    for (int i = 0; i < records.size(); i++) {
+      KafkaConsumerRecord<String, byte[]> record = records.recordAt(i);
+      OrderRepository.NewOrder order = newOrder(record);
+      if (order != null) {
+        news.add(order);
+      } else {
+        rest.add(record);
       }
-      return chain;
+    }
+    Outcome outcome = new Outcome();
+    return pool.withTransaction(tx -> {
+      Future<Void> chain = news.isEmpty() ? Future.succeededFuture()
+          : orders.recordAccepted(tx, news).map(bookedAfter -> outcome.addBooked(bookedAfter));
+      for (KafkaConsumerRecord<String, byte[]> record : rest) {
+        chain = chain.compose(v -> applyOne(tx, record, outcome));
+      }
+      return chain.compose(v -> outcome.copied());
     }).onSuccess(v -> {
       registry.counter("gateway_order_status_events_total").increment(records.size());
-      recordBooked(booked);
+      recordBooked(outcome.booked);
     });
+  }
+
+  /** The record's new order, or null when it is none (another topic, a tombstone, a poison record). */
+  private OrderRepository.NewOrder newOrder(KafkaConsumerRecord<String, byte[]> record) {
+    if (!record.topic().equals(Topics.ORDERS_ACCEPTED) || record.value() == null) {
+      return null;
+    }
+    try {
+      EventEnvelope<?> event = FeedRecords.decode(codec, record);
+      return event.data() instanceof OrderAccepted order
+          ? new OrderRepository.NewOrder(order, dataOf(record), event.eventId()) : null;
+    } catch (InvalidEventException e) {
+      return null; // applyOne counts it and logs it
+    }
   }
 
   /** Aging to BOOKED, recorded once the transaction that booked the orders committed. */
@@ -211,8 +243,8 @@ public final class OrderStatusProjector extends VerticleBase {
     return new JsonObject(io.vertx.core.buffer.Buffer.buffer(record.value())).getJsonObject("data");
   }
 
-  /** Applies one record; the seconds to booking of an order it booked go to {@code booked}. */
-  private Future<Void> applyOne(SqlClient tx, KafkaConsumerRecord<String, byte[]> record, List<Double> booked) {
+  /** Applies one record; what it booked and copied goes to {@code outcome}. */
+  private Future<Void> applyOne(SqlClient tx, KafkaConsumerRecord<String, byte[]> record, Outcome outcome) {
     EventEnvelope<?> event;
     try {
       event = record.value() == null ? null : FeedRecords.decode(codec, record);
@@ -232,17 +264,18 @@ public final class OrderStatusProjector extends VerticleBase {
     }
     Object data = event.data();
     if (data instanceof OrderAccepted order) {
-      return orders.recordAccepted(tx, order, dataOf(record), event.eventId());
+      return orders.recordAccepted(tx, List.of(new OrderRepository.NewOrder(order, dataOf(record), event.eventId())))
+          .map(bookedAfter -> outcome.addBooked(bookedAfter));
     }
     if (data instanceof OrderStatusChanged s) {
       return orders.recordStatus(tx, s.orderId(), s.status(), s.at(), s.detail(), s.erpOrderNumber(), event.eventId())
-          .map(recorded -> collect(booked, recorded.bookedAfter()));
+          .map(recorded -> outcome.addBooked(recorded.bookedAfter()));
     }
     if (data instanceof ErpOrderStatusChanged s) {
       ErpStatusParking.Parked erp = new ErpStatusParking.Parked(event.eventId(), event.occurredAt(),
           event.correlationId(), s);
       return orders.head(tx, s.orderId()).compose(before -> before == null ? park(tx, erp)
-          : recordErpStatus(tx, erp, before, booked));
+          : recordErpStatus(tx, erp, before, outcome));
     }
     if (data instanceof OrderDeadLettered d) {
       return deadLetters.record(tx, d, dataOf(record).getJsonObject("order"), event.occurredAt());
@@ -250,18 +283,24 @@ public final class OrderStatusProjector extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** Records an ERP status of an order in the store, and copies it to {@code orders.status.v1} if new. */
+  /**
+   * Records an ERP status of an order in the store, and copies it to {@code orders.status.v1} if new
+   * (the copy's ack is awaited with the others of the transaction, before it commits).
+   */
   private Future<Void> recordErpStatus(SqlClient tx, ErpStatusParking.Parked erp, OrderRepository.Head before,
-                                       List<Double> booked) {
+                                       Outcome outcome) {
     ErpOrderStatusChanged s = erp.status();
     LOG.atDebug().addKeyValue("orderId", s.orderId()).addKeyValue("correlationId", erp.correlationId())
         .addKeyValue("event", "order.erp_status").addKeyValue("status", s.status().orderStatus())
         .log("ERP status recorded");
     return orders.recordStatus(tx, s.orderId(), s.status().orderStatus(), s.at(), s.reason(), s.erpOrderNumber(),
             erp.eventId())
-        .compose(recorded -> {
-          collect(booked, recorded.bookedAfter());
-          return recorded.added() ? republish(erp, before) : Future.succeededFuture();
+        .map(recorded -> {
+          outcome.addBooked(recorded.bookedAfter());
+          if (recorded.added()) {
+            outcome.copies.add(republish(erp, before));
+          }
+          return null;
         });
   }
 
@@ -283,19 +322,19 @@ public final class OrderStatusProjector extends VerticleBase {
       return;
     }
     unparking = true;
-    List<Double> booked = new ArrayList<>();
+    Outcome outcome = new Outcome();
     pool.withTransaction(tx -> ErpStatusParking.ready(tx, UNPARK_BATCH).compose(ready -> {
       Future<Void> chain = Future.succeededFuture();
       for (ErpStatusParking.Parked erp : ready) {
         chain = chain.compose(v -> orders.head(tx, erp.status().orderId()))
             .compose(before -> before == null ? Future.succeededFuture()
-                : recordErpStatus(tx, erp, before, booked).compose(v -> ErpStatusParking.remove(tx, erp)));
+                : recordErpStatus(tx, erp, before, outcome).compose(v -> ErpStatusParking.remove(tx, erp)));
       }
-      return chain.map(ready.size());
+      return chain.compose(v -> outcome.copied()).map(ready.size());
     })).onComplete(ar -> {
       unparking = false;
       if (ar.succeeded()) {
-        recordBooked(booked);
+        recordBooked(outcome.booked);
         registry.counter("gateway_order_erp_status_unparked_total").increment(ar.result());
       } else if (!stopped) {
         LOG.warn("parked ERP statuses not applied ({}); next sweep in {} ms", ar.cause().toString(),
@@ -315,10 +354,29 @@ public final class OrderStatusProjector extends VerticleBase {
         erp.correlationId(), "tidegate-status", changed)).mapEmpty();
   }
 
-  private static Void collect(List<Double> booked, Double secondsFromIntake) {
-    if (secondsFromIntake != null) {
-      booked.add(secondsFromIntake);
+  /**
+   * What one transaction did besides its writes: the seconds from intake to booking of the orders it
+   * booked (recorded once it commits), and the acks of the status copies it published (awaited
+   * before it commits, all together rather than one after the other).
+   */
+  private static final class Outcome {
+    private final List<Double> booked = new ArrayList<>();
+    private final List<Future<Void>> copies = new ArrayList<>();
+
+    Void addBooked(Double secondsFromIntake) {
+      if (secondsFromIntake != null) {
+        booked.add(secondsFromIntake);
+      }
+      return null;
     }
-    return null;
+
+    Void addBooked(List<Double> secondsFromIntake) {
+      booked.addAll(secondsFromIntake);
+      return null;
+    }
+
+    Future<Void> copied() {
+      return Future.all(copies).mapEmpty();
+    }
   }
 }
