@@ -109,6 +109,9 @@ public final class DevStack {
       say("stopping Tidegate dev stack...");
       await(() -> app.stop().await());
       if (erpVertx != null) {
+        // The simulator first (its status timers end with it), then the producer they publish with.
+        await(() -> io.vertx.core.Future.join(erpVertx.deploymentIDs().stream().map(erpVertx::undeploy).toList())
+            .await());
         await(() -> erpEvents.close().await());
         await(() -> erpVertx.close().await());
       }

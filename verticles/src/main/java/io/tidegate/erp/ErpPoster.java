@@ -62,6 +62,7 @@ public final class ErpPoster extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ErpPoster.class);
   private static final long RESTART_MS = 1000;
+  private static final long STOP_DRAIN_MS = 4000;
   private static final String SOURCE = "tidegate-erp-poster";
 
   private final KafkaSettings kafka;
@@ -84,6 +85,8 @@ public final class ErpPoster extends VerticleBase {
   private final int window;
   private final int handlers;
   private int active;
+  /** Completed when the last record being handled finishes after the stop began. */
+  private Promise<Void> idle;
   private int erpCalls;
   private final java.util.ArrayDeque<Promise<Void>> waitingForCall = new java.util.ArrayDeque<>();
   private boolean polling;
@@ -129,14 +132,24 @@ public final class ErpPoster extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /**
+   * Takes no new record; lets the records being handled finish (their ERP calls are under way and
+   * their outcomes go to Kafka while the producer is still open), for at most
+   * {@value #STOP_DRAIN_MS} ms; commits what finished, and only then closes the consumer. Whatever
+   * did not finish comes again after the restart, and the ERP answers its post as a replay.
+   */
   @Override
   public Future<?> stop() {
     stopped = true;
     vertx.cancelTimer(commitTimer);
-    commitNow();
-    client.close();
-    return consumer == null ? Future.succeededFuture()
-        : consumer.close().timeout(5, TimeUnit.SECONDS).recover(e -> Future.succeededFuture());
+    Future<Void> finished = active == 0 ? Future.succeededFuture() : (idle = Promise.promise()).future();
+    return finished.timeout(STOP_DRAIN_MS, TimeUnit.MILLISECONDS).recover(e -> Future.succeededFuture())
+        .compose(v -> commitNow().recover(e -> Future.succeededFuture()))
+        .compose(v -> {
+          client.close();
+          return consumer == null ? Future.succeededFuture()
+              : consumer.close().timeout(5, TimeUnit.SECONDS).recover(e -> Future.succeededFuture());
+        });
   }
 
   /** {@code closed}, {@code open} or {@code half_open}. */
@@ -227,6 +240,10 @@ public final class ErpPoster extends VerticleBase {
       active++;
       handle(record).onComplete(ar -> {
         active--;
+        if (stopped) {
+          finishedWhileStopping(record, ar.succeeded() && gen == generation);
+          return;
+        }
         if (gen != generation) {
           return; // a record of a consumer that was restarted: it comes again from the last commit
         }
@@ -241,16 +258,27 @@ public final class ErpPoster extends VerticleBase {
     }
   }
 
+  /** A record finished after the stop began: counted as done if it was, and the stop told when none is left. */
+  private void finishedWhileStopping(KafkaConsumerRecord<String, byte[]> record, boolean done) {
+    if (done) {
+      offsets.finished(partitionOf(record), record.offset());
+    }
+    if (active == 0 && idle != null) {
+      idle.tryComplete();
+    }
+  }
+
   /** Commits, per partition, the offset after the longest prefix of finished records. */
-  private void commitNow() {
+  private Future<Void> commitNow() {
     if (consumer == null) {
-      return;
+      return Future.succeededFuture();
     }
     Map<TopicPartition, OffsetAndMetadata> ready = offsets.committable();
-    if (!ready.isEmpty()) {
-      consumer.commit(ready).onFailure(e -> LOG.warn("ERP poster commit failed ({}); those orders may be posted "
-          + "again, which the ERP answers as replays", e.toString()));
+    if (ready.isEmpty()) {
+      return Future.succeededFuture();
     }
+    return consumer.commit(ready).<Void>mapEmpty().onFailure(e -> LOG.warn("ERP poster commit failed ({}); those "
+        + "orders may be posted again, which the ERP answers as replays", e.toString()));
   }
 
   /** An outcome could not be recorded: start over from the last commit (re-posts are ERP replays). */

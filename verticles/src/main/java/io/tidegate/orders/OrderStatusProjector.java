@@ -61,6 +61,7 @@ public final class OrderStatusProjector extends VerticleBase {
       Topics.ORDERS_DLQ);
   private static final long RETRY_MS = 1000;
   static final long UNPARK_INTERVAL_MS = 2000;
+  private static final long STOP_DRAIN_MS = 4000;
   private static final int UNPARK_BATCH = 100;
 
   private final KafkaSettings kafka;
@@ -76,6 +77,9 @@ public final class OrderStatusProjector extends VerticleBase {
   private KafkaConsumer<String, byte[]> consumer;
   private volatile boolean stopped;
   private boolean unparking;
+  /** The poll and the sweep being applied, if any: a stop waits for them. */
+  private Future<Void> applying = Future.succeededFuture();
+  private Future<?> sweeping = Future.succeededFuture();
 
   public OrderStatusProjector(KafkaSettings kafka, String group, Pool pool, EventCodec codec, EventPublisher publisher,
                               DeadLetters erpDeadLetters, MeterRegistry registry) {
@@ -99,10 +103,15 @@ public final class OrderStatusProjector extends VerticleBase {
     return consumer.subscribe(new java.util.HashSet<>(TOPICS)).onSuccess(v -> vertx.runOnContext(x -> poll()));
   }
 
+  /**
+   * Lets a poll or sweep being applied finish first (within {@value #STOP_DRAIN_MS} ms), so that its
+   * status copies still find the producer open, then closes the consumer.
+   */
   @Override
   public Future<?> stop() {
     stopped = true;
-    return consumer.close().timeout(5, TimeUnit.SECONDS).recover(e -> Future.succeededFuture());
+    return Future.join(applying, sweeping).timeout(STOP_DRAIN_MS, TimeUnit.MILLISECONDS)
+        .transform(done -> consumer.close().timeout(5, TimeUnit.SECONDS).recover(e -> Future.succeededFuture()));
   }
 
   private void poll() {
@@ -110,7 +119,7 @@ public final class OrderStatusProjector extends VerticleBase {
       return;
     }
     consumer.poll(Duration.ofMillis(500))
-        .compose(records -> records.isEmpty() ? Future.succeededFuture() : apply(records)
+        .compose(records -> records.isEmpty() ? Future.succeededFuture() : (applying = apply(records))
             // Not once stopping: a call on a closing consumer races its close (see CompactedFeedVerticle);
             // the uncommitted batch comes again and is applied idempotently.
             .compose(v -> stopped ? Future.succeededFuture() : consumer.commit()))
@@ -323,7 +332,7 @@ public final class OrderStatusProjector extends VerticleBase {
     }
     unparking = true;
     Outcome outcome = new Outcome();
-    pool.withTransaction(tx -> ErpStatusParking.ready(tx, UNPARK_BATCH).compose(ready -> {
+    sweeping = pool.withTransaction(tx -> ErpStatusParking.ready(tx, UNPARK_BATCH).compose(ready -> {
       Future<Void> chain = Future.succeededFuture();
       for (ErpStatusParking.Parked erp : ready) {
         chain = chain.compose(v -> orders.head(tx, erp.status().orderId()))
