@@ -177,6 +177,48 @@ class OrdersTest {
   }
 
   @Test
+  void theSameKeySentManyTimesAtOnceMakesOneOrderAndEveryOtherAnswerIsItsReplayOrInUse() throws Exception {
+    String sku = stockedSku(100);
+    java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(32);
+    try {
+      for (int round = 0; round < 5; round++) {
+        String key = "twice-" + round + "-" + UUID.randomUUID();
+        JsonObject body = body("twice-" + round, "C-1005", sku, 1);
+        List<java.util.concurrent.Future<Answer>> sent = new java.util.ArrayList<>();
+        List<java.util.concurrent.Future<Answer>> others = new java.util.ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+          // Orders of other keys in between, so that copies of the key also meet in one batch of claims.
+          String other = "other-" + UUID.randomUUID();
+          others.add(clients.submit(() -> order(WEBSHOP, other, body(other, "C-1005", sku, 1))));
+          sent.add(clients.submit(() -> order(WEBSHOP, key, body)));
+        }
+        for (java.util.concurrent.Future<Answer> f : others) {
+          assertEquals(202, f.get(60, java.util.concurrent.TimeUnit.SECONDS).status());
+        }
+        List<Answer> originals = new java.util.ArrayList<>();
+        for (java.util.concurrent.Future<Answer> f : sent) {
+          Answer a = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+          if (a.status() == 202 && a.header("Idempotent-Replayed") == null) {
+            originals.add(a);
+          } else if (a.status() != 202) {
+            assertProblem(a, 409, "IDEMPOTENCY_KEY_IN_USE");
+          }
+        }
+        assertEquals(1, originals.size(), "one request of the 16 made the order, round " + round);
+        String orderId = originals.get(0).json().getString("orderId");
+        for (java.util.concurrent.Future<Answer> f : sent) {
+          if (f.get().status() == 202) {
+            assertEquals(orderId, f.get().json().getString("orderId"), "a replay names the same order");
+          }
+        }
+        assertEquals(1, InventoryFeedTest.readAll(Topics.ORDERS_ACCEPTED, orderId).size(), "on the topic once");
+      }
+    } finally {
+      clients.shutdownNow();
+    }
+  }
+
+  @Test
   void aStatusRecordedBeforeItsOrderAndACopyOfTheOrderLeaveOneOrderWithThatStatus() throws Exception {
     String orderId = "late-" + UUID.randomUUID();
     io.tidegate.schemas.events.OrderStatusChanged submitted = new io.tidegate.schemas.events.OrderStatusChanged(

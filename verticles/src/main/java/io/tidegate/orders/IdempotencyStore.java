@@ -11,13 +11,15 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Idempotency keys in PostgreSQL, scoped per channel, shared by every gateway instance.
  *
- * <p>{@link #begin} claims a key atomically (one INSERT ... ON CONFLICT): the first request gets
+ * <p>{@link #begin} claims a key atomically (INSERT ... ON CONFLICT, one statement for the requests
+ * of a batch, see {@link #CLAIM}): the first request gets
  * {@link Claim.Started}; a concurrent or later one with the same key gets the stored answer
  * ({@link Claim.Replay}; intake completes the key with its 202 in
  * {@code OrderRepository#recordIntake}), {@link Claim.Reused} for a different body, or {@link Claim.InUse} while
@@ -33,16 +35,28 @@ public final class IdempotencyStore {
       "idempotency key not released ({}); it frees itself after the lease");
   private static final long RETRY_AFTER_SECONDS = 2;
 
+  /**
+   * The claims of one batch of requests ({@link GroupedStatement#asColumns}): one statement, one
+   * plan and one commit for all of them, returning the token of each request that got its key.
+   * Requests of one batch that name the same key (a client sending twice at once) propose one row
+   * ({@code DISTINCT ON}): one of them gets the key, the others find it in flight. {@code %1$d} is
+   * the retention in hours, {@code %2$d} the lease in seconds (numbers of this store's settings).
+   */
   static final String CLAIM = """
-      INSERT INTO idempotency_keys AS k (channel, key, request_hash, order_id, state, created_at, expires_at)
-      VALUES ($1, $2, $3, $4, 'IN_FLIGHT', now(), now() + make_interval(hours => $5))
+      INSERT INTO idempotency_keys AS k (channel, key, request_hash, order_id, claim_token, state, created_at,
+                                         expires_at)
+      SELECT DISTINCT ON (channel, key) channel, key, request_hash, order_id, claim_token, 'IN_FLIGHT', now(),
+             now() + make_interval(hours => %1$d)
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[])
+        AS t (channel, key, request_hash, order_id, claim_token)
+      ORDER BY channel, key
       ON CONFLICT (channel, key) DO UPDATE
-        SET request_hash = EXCLUDED.request_hash, order_id = EXCLUDED.order_id, state = 'IN_FLIGHT',
-            response = NULL, created_at = now(), expires_at = EXCLUDED.expires_at
+        SET request_hash = EXCLUDED.request_hash, order_id = EXCLUDED.order_id, claim_token = EXCLUDED.claim_token,
+            state = 'IN_FLIGHT', response = NULL, created_at = now(), expires_at = EXCLUDED.expires_at
         WHERE k.expires_at < now()
            OR (k.state = 'IN_FLIGHT' AND k.request_hash = EXCLUDED.request_hash
-               AND k.created_at < now() - make_interval(secs => $6))
-      RETURNING order_id""";
+               AND k.created_at < now() - make_interval(secs => %2$d))
+      RETURNING claim_token""";
   static final String READ = "SELECT request_hash, state, response FROM idempotency_keys WHERE channel = $1 AND key = $2";
   static final String ABANDON = "DELETE FROM idempotency_keys WHERE channel = $1 AND key = $2 AND state = 'IN_FLIGHT'";
   /** An expired key, for {@link ExpiryPurge}. */
@@ -58,22 +72,30 @@ public final class IdempotencyStore {
 
   private final Pool pool;
   private final GroupedStatement claim;
-  private final int retentionHours;
-  private final int leaseSeconds;
 
   public IdempotencyStore(Pool pool, int retentionHours, int leaseSeconds) {
     this.pool = pool;
-    this.claim = new GroupedStatement(pool, CLAIM);
-    this.retentionHours = retentionHours;
-    this.leaseSeconds = leaseSeconds;
+    this.claim = GroupedStatement.asColumns(pool, CLAIM.formatted(retentionHours, leaseSeconds), 256, 1, 512,
+        String.class, String.class, String.class, String.class, UUID.class);
   }
 
   public Future<Claim> begin(String channel, String key, String requestHash, String orderId) {
-    return claim.execute(Tuple.of(channel, key, requestHash, orderId, retentionHours, leaseSeconds))
-        .compose(claimed -> claimed.size() > 0
+    UUID token = UUID.randomUUID();
+    return claim.execute(Tuple.of(channel, key, requestHash, orderId, token))
+        .compose(claimed -> claimedBy(claimed, token)
             ? Future.<Claim>succeededFuture(new Claim.Started())
             : pool.preparedQuery(READ).execute(Tuple.of(channel, key)).map(rows -> held(rows, requestHash)))
         .recover(IdempotencyStore::unavailable);
+  }
+
+  /** Whether the batch's claims returned this request's token. */
+  private static boolean claimedBy(RowSet<Row> claimed, UUID token) {
+    for (Row row : claimed) {
+      if (token.equals(row.getUUID(0))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Forgets a claim whose request failed, so that the client may retry with the same key. */
