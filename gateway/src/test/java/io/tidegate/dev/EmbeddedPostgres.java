@@ -332,10 +332,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 "unix_socket_directories = " + confString(socketDir.toString()),
                 "unix_socket_permissions = 0700",
                 "max_connections = 100",
-                "shared_buffers = 32MB",
+                // 32MB (a quarter of PostgreSQL's own default) and 256MB of WAL held back order
+                // bursts: POST /v1/orders on the dev stack, 20 s of wrk -c32 after a 90 s warm-up,
+                // ran at 2,722 orders/s with them and at 3,162 and 3,052 with these.
+                "shared_buffers = 256MB",
                 "work_mem = 4MB",
                 "maintenance_work_mem = 32MB",
-                "max_wal_size = 256MB",
+                "max_wal_size = 1GB",
                 "min_wal_size = 64MB",
                 "fsync = on",
                 "synchronous_commit = on",
