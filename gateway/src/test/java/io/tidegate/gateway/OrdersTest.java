@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tidegate.dev.Eventually;
 import io.tidegate.dev.Http;
 import io.tidegate.dev.Http.Answer;
+import io.tidegate.dev.LogCapture;
 import io.tidegate.dev.TestStack;
 import io.tidegate.dev.erp.ErpSimulator;
 import io.tidegate.dev.erp.ErpSimulatorOptions;
@@ -18,15 +19,24 @@ import io.tidegate.schemas.events.ErpOrderStatusChanged;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -145,9 +155,9 @@ class OrdersTest {
   void ordersAcceptedTogetherAreEachTrackedAtOnceAndReplayTheirOwnAnswer() throws Exception {
     String sku = stockedSku(200);
     int n = 40;
-    java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(20);
-    try (io.tidegate.dev.LogCapture log = io.tidegate.dev.LogCapture.of("io.tidegate.orders")) {
-      List<java.util.concurrent.Future<String>> sent = new java.util.ArrayList<>();
+    ExecutorService clients = Executors.newFixedThreadPool(20);
+    try (LogCapture log = LogCapture.of("io.tidegate.orders")) {
+      List<Future<String>> sent = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         int line = i;
         sent.add(clients.submit(() -> {
@@ -165,9 +175,9 @@ class OrdersTest {
           return a.json().getString("orderId");
         }));
       }
-      java.util.Set<String> ids = new java.util.HashSet<>();
-      for (java.util.concurrent.Future<String> f : sent) {
-        ids.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+      Set<String> ids = new HashSet<>();
+      for (Future<String> f : sent) {
+        ids.add(f.get(60, TimeUnit.SECONDS));
       }
       assertEquals(n, ids.size(), "one order per request");
       assertTrue(log.lines().stream().noneMatch(l -> l.contains("not recorded")), String.join("\n", log.lines()));
@@ -179,25 +189,25 @@ class OrdersTest {
   @Test
   void theSameKeySentManyTimesAtOnceMakesOneOrderAndEveryOtherAnswerIsItsReplayOrInUse() throws Exception {
     String sku = stockedSku(100);
-    java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(32);
+    ExecutorService clients = Executors.newFixedThreadPool(32);
     try {
       for (int round = 0; round < 5; round++) {
         String key = "twice-" + round + "-" + UUID.randomUUID();
         JsonObject body = body("twice-" + round, "C-1005", sku, 1);
-        List<java.util.concurrent.Future<Answer>> sent = new java.util.ArrayList<>();
-        List<java.util.concurrent.Future<Answer>> others = new java.util.ArrayList<>();
+        List<Future<Answer>> sent = new ArrayList<>();
+        List<Future<Answer>> others = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
           // Orders of other keys in between, so that copies of the key also meet in one batch of claims.
           String other = "other-" + UUID.randomUUID();
           others.add(clients.submit(() -> order(WEBSHOP, other, body(other, "C-1005", sku, 1))));
           sent.add(clients.submit(() -> order(WEBSHOP, key, body)));
         }
-        for (java.util.concurrent.Future<Answer> f : others) {
-          assertEquals(202, f.get(60, java.util.concurrent.TimeUnit.SECONDS).status());
+        for (Future<Answer> f : others) {
+          assertEquals(202, f.get(60, TimeUnit.SECONDS).status());
         }
-        List<Answer> originals = new java.util.ArrayList<>();
-        for (java.util.concurrent.Future<Answer> f : sent) {
-          Answer a = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        List<Answer> originals = new ArrayList<>();
+        for (Future<Answer> f : sent) {
+          Answer a = f.get(60, TimeUnit.SECONDS);
           if (a.status() == 202 && a.header("Idempotent-Replayed") == null) {
             originals.add(a);
           } else if (a.status() != 202) {
@@ -206,7 +216,7 @@ class OrdersTest {
         }
         assertEquals(1, originals.size(), "one request of the 16 made the order, round " + round);
         String orderId = originals.get(0).json().getString("orderId");
-        for (java.util.concurrent.Future<Answer> f : sent) {
+        for (Future<Answer> f : sent) {
           if (f.get().status() == 202) {
             assertEquals(orderId, f.get().json().getString("orderId"), "a replay names the same order");
           }
@@ -227,12 +237,12 @@ class OrdersTest {
     byte[] value = new io.tidegate.schemas.events.EventCodec().encode(io.tidegate.schemas.events.EventEnvelope.of(
         io.tidegate.schemas.events.EventType.ORDER_STATUS_CHANGED, "corr-" + orderId, "tidegate-gateway", submitted));
     TestStack.get().producer().send(new ProducerRecord<>(Topics.ORDERS_STATUS, orderId, value)).get();
-    io.vertx.sqlclient.Pool db = TestStack.get().pool(erpVertx);
+    Pool db = TestStack.get().pool(erpVertx);
     try {
       // In the store before the order is: the order's own write must then move it to SUBMITTED.
       Eventually.await(DEADLINE, "SUBMITTED recorded without its order",
           () -> db.preparedQuery("SELECT count(*) FROM order_status_history WHERE order_id = $1")
-              .execute(io.vertx.sqlclient.Tuple.of(orderId)).await().iterator().next().getLong(0),
+              .execute(Tuple.of(orderId)).await().iterator().next().getLong(0),
           count -> count == 1);
     } finally {
       db.close().await();
@@ -431,7 +441,7 @@ class OrdersTest {
       configureErp(new JsonObject().put("failureRate", 0.0));
     }
     assertProblem(http.post("/admin/dlq/orders/" + orderId + "/replay", null, "", KEY, WEBSHOP), 401, "UNAUTHORIZED");
-    try (io.tidegate.dev.LogCapture audit = io.tidegate.dev.LogCapture.of("tidegate.audit")) {
+    try (LogCapture audit = LogCapture.of("tidegate.audit")) {
       Answer replay = http.post("/admin/dlq/orders/" + orderId + "/replay", null, "", "X-Admin-Key", ADMIN,
           "X-Correlation-Id", "replay-" + orderId);
       assertEquals(202, replay.status(), replay.body());
