@@ -25,13 +25,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link GroupedStatement} against the real PostgreSQL of the test stack: concurrent callers on
- * one event loop share round trips and commits, each gets its own statement's result on its own
- * context, a failing statement fails its whole batch, and the waiting queue is bounded.
+ * one event loop share statements and commits, each finds its own row in its batch's result on its
+ * own context, a failing statement fails its whole batch, and the waiting queue is bounded.
  */
 class GroupedStatementTest {
 
   private static final String TABLE = "grouped_" + UUID.randomUUID().toString().replace("-", "");
-  private static final String INSERT = "INSERT INTO " + TABLE + " (id, n) VALUES ($1, $2) RETURNING n * 10";
+  private static final String INSERT = "INSERT INTO " + TABLE + " (id, n) SELECT * FROM unnest($1::text[], $2::int[])"
+      + " RETURNING id, n * 10";
 
   private final Vertx vertx = Vertx.vertx();
   private Pool pool;
@@ -49,10 +50,10 @@ class GroupedStatementTest {
   }
 
   @Test
-  void concurrentCallersShareCommitsAndEachGetsItsOwnResult() throws Exception {
-    GroupedStatement insert = new GroupedStatement(pool, INSERT, 16, 1, 1000);
+  void concurrentCallersShareCommitsAndEachFindsItsOwnRow() throws Exception {
+    GroupedStatement insert = insert(16, 1000);
     List<Integer> results = onEventLoop(ctx -> concurrentCallers(ctx, 200,
-        n -> insert.execute(Tuple.of("k" + n, n)).map(rows -> rows.iterator().next().getInteger(0))));
+        n -> insert.execute(Tuple.of("k" + n, n)).map(rows -> ownRow(rows, "k" + n))));
     for (int i = 0; i < 200; i++) {
       assertEquals(i * 10, results.get(i), "caller " + i + " got another statement's result");
     }
@@ -91,7 +92,7 @@ class GroupedStatementTest {
 
   @Test
   void aFailingStatementFailsItsBatchAndTheNextBatchRunsAlone() throws Exception {
-    GroupedStatement insert = new GroupedStatement(pool, INSERT, 16, 1, 1000);
+    GroupedStatement insert = insert(16, 1000);
     List<String> outcomes = onEventLoop(ctx -> {
       Future<RowSet<Row>> first = insert.execute(Tuple.of("a", 1)); // goes out alone
       Future<RowSet<Row>> good = insert.execute(Tuple.of("b", 2)); // waits: batched with the bad one
@@ -100,7 +101,7 @@ class GroupedStatementTest {
           first.succeeded() ? "ok" : "failed", good.succeeded() ? "ok" : "failed", bad.succeeded() ? "ok" : "failed")))
           .compose(r -> insert.execute(Tuple.of("d", 4)).map(rows -> {
             List<String> all = new ArrayList<>(r);
-            all.add("after:" + rows.iterator().next().getInteger(0));
+            all.add("after:" + ownRow(rows, "d"));
             return all;
           }));
     });
@@ -110,7 +111,7 @@ class GroupedStatementTest {
 
   @Test
   void theWaitingQueueIsBoundedAndRefusesAtOnce() throws Exception {
-    GroupedStatement insert = new GroupedStatement(pool, INSERT, 4, 1, 3);
+    GroupedStatement insert = insert(4, 3);
     List<Throwable> refused = onEventLoop(ctx -> {
       List<Future<RowSet<Row>>> all = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
@@ -160,6 +161,20 @@ class GroupedStatementTest {
       }
     }).await();
     return result.get(30, TimeUnit.SECONDS);
+  }
+
+  private GroupedStatement insert(int maxBatch, int maxWaiting) {
+    return GroupedStatement.asColumns(pool, INSERT, maxBatch, 1, maxWaiting, String.class, Integer.class);
+  }
+
+  /** The {@code n * 10} of the row with this id in a batch's result. */
+  private static int ownRow(RowSet<Row> rows, String id) {
+    for (Row row : rows) {
+      if (row.getString(0).equals(id)) {
+        return row.getInteger(1);
+      }
+    }
+    throw new AssertionError("no row for " + id + " in its batch's result");
   }
 
   private long count() {

@@ -17,18 +17,26 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * One SQL statement run for many concurrent callers in shared round trips (group commit).
+ * One SQL statement run once for many concurrent callers (group commit).
  *
  * <p>A call goes out at once while fewer than {@code maxInFlight} executions of the statement are
  * under way from its event loop; otherwise it waits, and when an execution comes back, everything
- * waiting (up to {@code maxBatch}) goes out as one pipelined batch: one round trip and one commit
- * for all of them. An idle gateway therefore adds no latency, and a busy one pays the database's
- * per-transaction and per-message cost once per batch instead of once per request.
+ * waiting (up to {@code maxBatch}) goes out as <em>one</em> execution: one round trip, one plan
+ * and one commit for all of them. An idle gateway therefore adds no latency, and a busy one pays
+ * the database's per-statement and per-transaction cost once per batch instead of once per request.
  *
- * <p>The statements of one batch share a transaction: if one fails, all of them fail, and each
- * caller gets the failure (the callers here answer it with a 503 and the client retries). Use it
- * only for statements that do not fail one by one in normal operation (inserts with unique
- * generated keys, {@code ON CONFLICT} upserts).
+ * <p>The callers' arguments are turned into one array per column: {@code $n} is an array of the
+ * n-th argument of every caller, of type {@code columns[n-1]} (e.g. {@code String.class} for a
+ * {@code text[]}, {@code OffsetDateTime.class} for a {@code timestamptz[]}), read with
+ * {@code unnest}, e.g. {@code INSERT INTO t (a, b) SELECT * FROM unnest($1::text[], $2::int[])}.
+ * Callers pass one value per column, as they would to the one-row statement. Every caller gets
+ * the whole batch's result; one that needs its own row finds it there (by a value only it passed,
+ * as {@code IdempotencyStore} does with its claim token).
+ *
+ * <p>The callers of one batch share a statement and a transaction: if it fails, each of them gets
+ * the failure (the callers here answer it with a 503, or write their row alone). Use it for
+ * statements that do not fail for one row in normal operation (inserts with unique generated
+ * keys, {@code ON CONFLICT} upserts whose batch names each key once).
  *
  * <p>Waiting callers are bounded by {@code maxWaiting} per event loop; beyond it a call fails at
  * once. Each event loop has its own queue, touched only by its own thread. Vert.x runs every HTTP
@@ -36,13 +44,6 @@ import java.util.concurrent.ConcurrentMap;
  * context ({@code ContextInternal.unwrap}, Vert.x's internal API: the public one has no such key),
  * and each caller's result is delivered on the caller's own duplicate, as with
  * {@link Pool#preparedQuery}.
- *
- * <p>A batch goes to the database in one of two shapes. By default as a pipelined batch of the
- * statement, one execution per caller, each caller getting its own execution's rows. Made with
- * {@link #asColumns}, the whole batch is <em>one</em> execution: the callers' arguments are turned
- * into one array per column (the statement reads them with {@code unnest}), which costs the
- * database one parse, one plan and one executor start per batch instead of per caller. Every
- * caller then gets the same (whole batch's) result; use it for inserts whose callers need no rows.
  */
 public final class GroupedStatement {
 
@@ -61,44 +62,28 @@ public final class GroupedStatement {
   private final Class<?>[] columns;
   private final ConcurrentMap<Context, Lane> lanes = new ConcurrentHashMap<>();
 
-  public GroupedStatement(Pool pool, String sql, int maxBatch, int maxInFlight, int maxWaiting) {
-    this(pool, sql, maxBatch, maxInFlight, maxWaiting, null);
-  }
-
-  private GroupedStatement(Pool pool, String sql, int maxBatch, int maxInFlight, int maxWaiting,
-                           Class<?>[] columns) {
+  private GroupedStatement(Pool pool, String sql, int maxBatch, int maxInFlight, int maxWaiting, Class<?>[] columns) {
     if (maxBatch < 1 || maxInFlight < 1 || maxWaiting < 0) {
       throw new IllegalArgumentException("maxBatch and maxInFlight must be >= 1, maxWaiting >= 0");
+    }
+    if (columns.length == 0) {
+      throw new IllegalArgumentException("at least one column");
     }
     this.pool = pool;
     this.sql = sql;
     this.maxBatch = maxBatch;
     this.maxInFlight = maxInFlight;
     this.maxWaiting = maxWaiting;
-    this.columns = columns;
+    this.columns = columns.clone();
   }
 
-  /**
-   * A statement run once per batch with one array parameter per column: {@code $n} is an array of
-   * the n-th argument of every caller, of type {@code columns[n-1]} (e.g. {@code String.class} for
-   * a {@code text[]}, {@code OffsetDateTime.class} for a {@code timestamptz[]}). For example
-   * {@code INSERT INTO t (a, b) SELECT * FROM unnest($1::text[], $2::int[])}. Callers pass one
-   * value per column, as they would to the one-row statement.
-   */
+  /** {@code sql} run once per batch, with one array parameter per column (see the class comment). */
   public static GroupedStatement asColumns(Pool pool, String sql, int maxBatch, int maxInFlight, int maxWaiting,
                                            Class<?>... columns) {
-    if (columns.length == 0) {
-      throw new IllegalArgumentException("at least one column");
-    }
-    return new GroupedStatement(pool, sql, maxBatch, maxInFlight, maxWaiting, columns.clone());
+    return new GroupedStatement(pool, sql, maxBatch, maxInFlight, maxWaiting, columns);
   }
 
-  /** Defaults for a gateway instance: batches of up to 64, two in flight per event loop, 512 waiting. */
-  public GroupedStatement(Pool pool, String sql) {
-    this(pool, sql, 64, 2, 512);
-  }
-
-  /** This caller's result, as {@code pool.preparedQuery(sql).execute(args)} would give it. */
+  /** The result of the batch this caller's arguments went out in. */
   public Future<RowSet<Row>> execute(Tuple args) {
     Context current = Vertx.currentContext();
     if (!(current instanceof ContextInternal caller) || !current.isEventLoopContext()) {
@@ -108,15 +93,7 @@ public final class GroupedStatement {
   }
 
   private Future<RowSet<Row>> run(List<Waiting> batch) {
-    if (columns != null) {
-      return pool.preparedQuery(sql).execute(asArrays(batch));
-    }
-    if (batch.size() == 1) {
-      return pool.preparedQuery(sql).execute(batch.get(0).args());
-    }
-    List<Tuple> args = new ArrayList<>(batch.size());
-    batch.forEach(w -> args.add(w.args()));
-    return pool.preparedQuery(sql).executeBatch(args);
+    return pool.preparedQuery(sql).execute(asArrays(batch));
   }
 
   private Tuple asArrays(List<Waiting> batch) {
@@ -165,13 +142,7 @@ public final class GroupedStatement {
       run(batch).onComplete(done -> {
         inFlight--;
         if (done.succeeded()) {
-          RowSet<Row> rows = done.result();
-          for (Waiting w : batch) {
-            w.result().complete(rows);
-            if (columns == null) {
-              rows = rows == null ? null : rows.next();
-            }
-          }
+          batch.forEach(w -> w.result().complete(done.result()));
         } else {
           batch.forEach(w -> w.result().fail(done.cause()));
         }
