@@ -40,19 +40,6 @@ public final class OrderRepository {
       INSERT INTO order_status_history (order_id, status, rank, at, detail, event_id)
       VALUES ($1, $2, $3, $4, $5, $6)
       ON CONFLICT DO NOTHING""";
-  /**
-   * Moves the order to the highest-ranked status in its history, whatever order events came in.
-   * Returns a row only when the order moves; {@code booked_after} is the seconds from intake when
-   * this move is the one that takes it past BOOKED (rank 20) for the first time.
-   */
-  static final String REFRESH_STATUS = """
-      UPDATE orders o SET status = h.status, status_rank = h.rank, updated_at = greatest(o.updated_at, h.at)
-      FROM (SELECT status, rank, at FROM order_status_history WHERE order_id = $1
-            ORDER BY rank DESC, at DESC LIMIT 1) h,
-           (SELECT status_rank FROM orders WHERE order_id = $1) prior
-      WHERE o.order_id = $1 AND h.rank > o.status_rank
-      RETURNING CASE WHEN prior.status_rank < 20 AND h.rank BETWEEN 20 AND 59
-                     THEN extract(epoch FROM h.at - o.created_at)::float8 END AS booked_after""";
   static final String SET_ERP_NUMBER = """
       UPDATE orders SET erp_order_number = $2 WHERE order_id = $1 AND erp_order_number IS DISTINCT FROM $2""";
   /**
@@ -74,46 +61,19 @@ public final class OrderRepository {
   static final String STATUS_RANK = "SELECT status_rank FROM orders WHERE order_id = $1";
   static final String HEAD = "SELECT channel, status FROM orders WHERE order_id = $1";
   /**
-   * Intake's write after the Kafka ack, for one order: the idempotency key completed with the 202 to
-   * replay, the order row and its ACCEPTED entry (the projector writes the same rows from Kafka;
-   * whichever comes second does nothing). Intake's usual path is {@link #RECORD_INTAKES}, the same
-   * write for many orders at once; this one is its fallback when such a batch fails.
+   * The order rows and ACCEPTED entries of new orders, read from a CTE {@code i} (order_id,
+   * channel, external_id, customer_id, body as JSON text, at, event_id), for the two writers of
+   * new orders: intake right after the Kafka ack ({@link #RECORD_INTAKES}) and the status projector
+   * from {@code orders.accepted.v1} ({@link #RECORD_ACCEPTED}). Whichever comes second does nothing.
    *
-   * <p>The rows are taken in the projector's order, order row first, then history: PostgreSQL runs
-   * a data-modifying WITH that the main statement does not read <em>after</em> it, so when the
-   * history insert was the main statement and the order insert an unread WITH, intake wrote the
-   * history row first and the projector (order row first, several orders per transaction) could
-   * deadlock with it (seen in test logs: {@code deadlock detected (40P01)}, leaving the key
-   * IN_FLIGHT, so the client's replay got 409 instead of its 202). Reading {@code o} here makes it
-   * run first; the key, read by no one, is completed last.
+   * <p>Both take their locks in this one order, so that they cannot deadlock on each other: all
+   * order rows first, by order id, then all their history entries, by order id. PostgreSQL runs a
+   * data-modifying WITH that nothing reads <em>after</em> the main statement; reading {@code o}
+   * makes the history wait for the order rows. (When intake's history insert ran first, it and the
+   * projector deadlocked: {@code deadlock detected (40P01)} in test logs, leaving the key IN_FLIGHT,
+   * so the client's replay got 409 instead of its 202.)
    */
-  static final String RECORD_INTAKE = """
-      WITH k AS (
-        UPDATE idempotency_keys SET state = 'COMPLETED', response = $7
-        WHERE channel = $2 AND key = $8 AND state = 'IN_FLIGHT'),
-      o AS (
-        INSERT INTO orders (order_id, channel, external_id, customer_id, status, status_rank, body, created_at, updated_at)
-        VALUES ($1, $2, $3, $4, 'ACCEPTED', 0, $5, $6, $6)
-        ON CONFLICT (order_id) DO NOTHING
-        RETURNING order_id)
-      INSERT INTO order_status_history (order_id, status, rank, at, detail, event_id)
-      SELECT $1, 'ACCEPTED', 0, $6::timestamptz, NULL, $9::uuid FROM (SELECT count(*) FROM o) AS order_row_first
-      ON CONFLICT DO NOTHING""";
-  /**
-   * {@link #RECORD_INTAKE} for the orders of one batch ({@link GroupedStatement#asColumns}): one
-   * statement, one plan and one commit for all of them, where each order cost a statement and a
-   * commit of its own.
-   *
-   * <p>Locks are taken in one order, so that a batch and the projector's transaction, which write
-   * the same rows, cannot deadlock: all order rows first, by order id, as the projector does
-   * ({@link #RECORD_ACCEPTED}, before anything else of its poll), then all their history entries,
-   * by order id (reading {@code o} makes them wait for it), then the keys (reading {@code h}).
-   */
-  static final String RECORD_INTAKES = """
-      WITH i AS (
-        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-                             $7::text[], $8::text[], $9::uuid[])
-          AS t (order_id, channel, external_id, customer_id, body, at, response, key, event_id)),
+  private static final String NEW_ORDERS = """
       o AS (
         INSERT INTO orders (order_id, channel, external_id, customer_id, status, status_rank, body, created_at, updated_at)
         SELECT order_id, channel, external_id, customer_id, 'ACCEPTED', 0, body::jsonb, at, at
@@ -126,33 +86,37 @@ public final class OrderRepository {
         ORDER BY order_id COLLATE "C"
         ON CONFLICT DO NOTHING
         RETURNING order_id)
+      """;
+  /**
+   * Intake's write after the Kafka ack, for the orders of one batch ({@link GroupedStatement}): the
+   * {@link #NEW_ORDERS} rows, then each idempotency key completed with the 202 to replay (reading
+   * {@code h} makes the keys come last). One statement and one commit for the batch.
+   */
+  static final String RECORD_INTAKES = """
+      WITH i AS (
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                             $7::text[], $8::text[], $9::uuid[])
+          AS t (order_id, channel, external_id, customer_id, body, at, response, key, event_id)),
+      """ + NEW_ORDERS + """
       UPDATE idempotency_keys k SET state = 'COMPLETED', response = i.response::jsonb
       FROM i, (SELECT count(*) FROM h) AS history_rows_first
       WHERE k.channel = i.channel AND k.key = i.key AND k.state = 'IN_FLIGHT'""";
-
   /**
-   * The projector's write of the new orders of one poll ({@code orders.accepted.v1}), one statement
-   * for all of them: the order rows, then their ACCEPTED entries, both by order id (the lock order
-   * of {@link #RECORD_INTAKES}). Applied one by one (three statements and round trips per order),
-   * the projector fell behind intake at about a thousand orders a second.
+   * The projector's write of the new orders of one poll ({@code orders.accepted.v1}): the
+   * {@link #NEW_ORDERS} rows, in one statement. Applied one by one (three statements and round
+   * trips per order), the projector fell behind intake at about a thousand orders a second.
    */
   static final String RECORD_ACCEPTED = """
       WITH i AS (
         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::uuid[])
           AS t (order_id, channel, external_id, customer_id, body, at, event_id)),
-      o AS (
-        INSERT INTO orders (order_id, channel, external_id, customer_id, status, status_rank, body, created_at, updated_at)
-        SELECT order_id, channel, external_id, customer_id, 'ACCEPTED', 0, body::jsonb, at, at
-        FROM i ORDER BY order_id COLLATE "C"
-        ON CONFLICT (order_id) DO NOTHING
-        RETURNING order_id)
-      INSERT INTO order_status_history (order_id, status, rank, at, detail, event_id)
-      SELECT order_id, 'ACCEPTED', 0, at, NULL, event_id FROM i, (SELECT count(*) FROM o) AS order_rows_first
-      ORDER BY order_id COLLATE "C"
-      ON CONFLICT DO NOTHING""";
+      """ + NEW_ORDERS + """
+      SELECT count(*) FROM h""";
   /**
-   * {@link #REFRESH_STATUS} for many orders ({@code $1}): each moves to the highest-ranked status in
-   * its history if that ranks above its own (its history had statuses before the order came).
+   * Moves each order of {@code $1} to the highest-ranked status in its history, whatever order the
+   * events came in, if that ranks above its own. Returns a row per order that moves;
+   * {@code booked_after} is the seconds from intake when this move is the one that takes the order
+   * past BOOKED (rank 20) for the first time.
    */
   static final String REFRESH_STATUSES = """
       UPDATE orders o SET status = h.status, status_rank = h.rank, updated_at = greatest(o.updated_at, h.at)
@@ -241,18 +205,16 @@ public final class OrderRepository {
 
   /**
    * Records an order intake made durable: in a batch with the other orders of this event loop that
-   * come at the same time ({@link #RECORD_INTAKES}), or on its own ({@link #RECORD_INTAKE}) when
-   * that batch failed (a deadlock, a value PostgreSQL refuses in another order of the batch), so
-   * that one order can never cost the others their record.
+   * come at the same time ({@link #RECORD_INTAKES}), or on its own when that batch failed (a
+   * deadlock, a value PostgreSQL refuses in another order of the batch), so that one order can
+   * never cost the others their record.
    */
   public Future<Void> recordIntake(OrderAccepted order, JsonObject body, UUID eventId, JsonObject response) {
-    OffsetDateTime at = utc(order.acceptedAt());
-    Tuple batched = Tuple.from(new Object[] {order.orderId(), order.channel(), order.externalId(), order.customerId(),
-        body.encode(), at, response.encode(), order.idempotencyKey(), eventId});
-    return intakes.execute(batched).<Void>mapEmpty().recover(batchFailed -> {
+    Tuple row = Tuple.from(new Object[] {order.orderId(), order.channel(), order.externalId(), order.customerId(),
+        body.encode(), utc(order.acceptedAt()), response.encode(), order.idempotencyKey(), eventId});
+    return intakes.execute(row).<Void>mapEmpty().recover(batchFailed -> {
       BATCH_FAILED.warn(batchFailed.toString());
-      return pool.preparedQuery(RECORD_INTAKE).execute(Tuple.from(new Object[] {order.orderId(), order.channel(),
-          order.externalId(), order.customerId(), body, at, response, order.idempotencyKey(), eventId})).mapEmpty();
+      return intakes.executeAlone(row).mapEmpty();
     });
   }
 
@@ -265,7 +227,7 @@ public final class OrderRepository {
     Future<Boolean> erp = erpOrderNumber == null ? history
         : history.compose(added -> client.preparedQuery(SET_ERP_NUMBER).execute(Tuple.of(orderId, erpOrderNumber))
             .map(added));
-    return erp.compose(added -> client.preparedQuery(REFRESH_STATUS).execute(Tuple.of(orderId))
+    return erp.compose(added -> client.preparedQuery(REFRESH_STATUSES).execute(Tuple.of(new String[] {orderId}))
         .map(rows -> new Recorded(added, rows.size() == 0 ? null : rows.iterator().next().getDouble("booked_after"))));
   }
 

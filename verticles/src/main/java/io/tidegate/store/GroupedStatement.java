@@ -87,9 +87,14 @@ public final class GroupedStatement {
   public Future<RowSet<Row>> execute(Tuple args) {
     Context current = Vertx.currentContext();
     if (!(current instanceof ContextInternal caller) || !current.isEventLoopContext()) {
-      return run(List.of(new Waiting(args, null))); // no event loop to group on
+      return executeAlone(args); // no event loop to group on
     }
     return lanes.computeIfAbsent(caller.unwrap(), c -> new Lane(c)).submit(args, caller);
+  }
+
+  /** This caller's arguments as a batch of their own, sent at once (e.g. after its batch failed). */
+  public Future<RowSet<Row>> executeAlone(Tuple args) {
+    return run(List.of(new Waiting(args, null)));
   }
 
   private Future<RowSet<Row>> run(List<Waiting> batch) {
