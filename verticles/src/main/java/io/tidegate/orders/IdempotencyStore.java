@@ -58,13 +58,19 @@ public final class IdempotencyStore {
                AND k.created_at < now() - make_interval(secs => %2$d))
       RETURNING claim_token""";
   static final String READ = "SELECT request_hash, state, response FROM idempotency_keys WHERE channel = $1 AND key = $2";
-  static final String ABANDON = "DELETE FROM idempotency_keys WHERE channel = $1 AND key = $2 AND state = 'IN_FLIGHT'";
+  /**
+   * Frees a claim only while this request still holds it: after its lease a retry may have taken the
+   * key over (a new token), and that retry's claim is not this request's to free.
+   */
+  static final String ABANDON = "DELETE FROM idempotency_keys WHERE channel = $1 AND key = $2 AND state = 'IN_FLIGHT'"
+      + " AND claim_token = $3";
   /** An expired key, for {@link ExpiryPurge}. */
   static final String EXPIRED = "expires_at < now()";
 
   /** The outcome of claiming a key. */
   public sealed interface Claim {
-    record Started() implements Claim { }
+    /** This request holds the key; {@code token} names its claim, for {@link #abandon}. */
+    record Started(UUID token) implements Claim { }
     record Replay(JsonObject response) implements Claim { }
     record Reused() implements Claim { }
     record InUse() implements Claim { }
@@ -83,7 +89,7 @@ public final class IdempotencyStore {
     UUID token = UUID.randomUUID();
     return claim.execute(Tuple.of(channel, key, requestHash, orderId, token))
         .compose(claimed -> claimedBy(claimed, token)
-            ? Future.<Claim>succeededFuture(new Claim.Started())
+            ? Future.<Claim>succeededFuture(new Claim.Started(token))
             : pool.preparedQuery(READ).execute(Tuple.of(channel, key)).map(rows -> held(rows, requestHash)))
         .recover(IdempotencyStore::unavailable);
   }
@@ -98,9 +104,12 @@ public final class IdempotencyStore {
     return false;
   }
 
-  /** Forgets a claim whose request failed, so that the client may retry with the same key. */
-  public Future<Void> abandon(String channel, String key) {
-    return pool.preparedQuery(ABANDON).execute(Tuple.of(channel, key)).<Void>mapEmpty()
+  /**
+   * Forgets a claim whose request failed, so that the client may retry with the same key; a claim
+   * another request has taken over since is left alone.
+   */
+  public Future<Void> abandon(String channel, String key, Claim.Started claim) {
+    return pool.preparedQuery(ABANDON).execute(Tuple.of(channel, key, claim.token())).<Void>mapEmpty()
         .onFailure(e -> NOT_RELEASED.warn(e.toString()));
   }
 

@@ -91,9 +91,10 @@ public final class OrderIntake {
             if (claim instanceof IdempotencyStore.Claim.InUse) {
               return Future.failedFuture(new ApiFailure.IdempotencyKeyInUse());
             }
+            IdempotencyStore.Claim.Started started = (IdempotencyStore.Claim.Started) claim;
             return Future.<Void>succeededFuture()
-                .compose(started -> durable(channel, idempotencyKey, orderId, body, pricing, correlationId))
-                .onFailure(e -> keys.abandon(channel, idempotencyKey));
+                .compose(ignored -> durable(channel, idempotencyKey, orderId, body, pricing, correlationId))
+                .onFailure(e -> keys.abandon(channel, idempotencyKey, started));
           }));
     });
   }
