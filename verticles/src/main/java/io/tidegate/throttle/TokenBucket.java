@@ -25,7 +25,10 @@ public final class TokenBucket {
    *
    * @param allowed           whether the request may proceed
    * @param remaining         whole tokens left after this take ({@code r} of the {@code RateLimit} field)
-   * @param resetSeconds      seconds until the bucket is full again, rounded up ({@code t})
+   * @param resetSeconds      {@code t} of the {@code RateLimit} field, rounded up: while tokens are
+   *                          left, seconds until the bucket is full again; when none is left, seconds
+   *                          until the next one comes, the earliest a request is admitted again (so a
+   *                          429's {@code Retry-After} is never earlier than the {@code t} it carries)
    * @param retryAfterSeconds when refused: seconds until a token is available, rounded up, at least
    *                          1; 0 when allowed
    */
@@ -65,10 +68,12 @@ public final class TokenBucket {
       long base = Math.max(current, now);
       long ahead = base + intervalNanos - now;
       if (ahead > toleranceNanos) {
-        return new Decision(false, 0, ceilSeconds(base - now), Math.max(1, ceilSeconds(ahead - toleranceNanos)));
+        long retryAfter = Math.max(1, ceilSeconds(ahead - toleranceNanos));
+        return new Decision(false, 0, retryAfter, retryAfter);
       }
       if (tat.compareAndSet(current, base + intervalNanos)) {
-        return new Decision(true, (toleranceNanos - ahead) / intervalNanos, ceilSeconds(ahead), 0);
+        long remaining = (toleranceNanos - ahead) / intervalNanos;
+        return new Decision(true, remaining, reset(ahead, remaining), 0);
       }
     }
   }
@@ -77,8 +82,17 @@ public final class TokenBucket {
   public Decision peek() {
     long now = nanoClock.getAsLong();
     long ahead = Math.max(tat.get(), now) - now;
-    return new Decision(ahead + intervalNanos <= toleranceNanos, Math.max(0, (toleranceNanos - ahead) / intervalNanos),
-        ceilSeconds(ahead), 0);
+    long remaining = Math.max(0, (toleranceNanos - ahead) / intervalNanos);
+    return new Decision(ahead + intervalNanos <= toleranceNanos, remaining, reset(ahead, remaining), 0);
+  }
+
+  /**
+   * {@code t} for a bucket {@code ahead} nanoseconds from full with {@code remaining} whole tokens:
+   * until full while any is left, else until the next token (at least 1 s: the next take is refused
+   * until then).
+   */
+  private long reset(long ahead, long remaining) {
+    return remaining > 0 ? ceilSeconds(ahead) : Math.max(1, ceilSeconds(ahead + intervalNanos - toleranceNanos));
   }
 
   /**

@@ -101,23 +101,45 @@ class TokenBucketTest {
   }
 
   @Test
+  void aRefusalsRetryAfterIsNeverEarlierThanTheResetItAdvertises() {
+    int[][] policies = {{1, 60, 1}, {3, 60, 3}, {7, 10, 2}, {10, 1, 30}, {200, 1, 200}, {5, 3600, 1}, {2, 1, 10}};
+    for (int[] p : policies) {
+      TokenBucket bucket = bucket(p[0], p[1], p[2]);
+      for (int step = 0; step < 50; step++) {
+        TokenBucket.Decision d = bucket.tryTake();
+        if (!d.allowed()) {
+          assertTrue(d.retryAfterSeconds() >= d.resetSeconds(), "Retry-After " + d.retryAfterSeconds() + " vs t "
+              + d.resetSeconds() + " for " + List.of(p[0], p[1], p[2]));
+          assertEquals(0, d.remaining());
+        }
+        clock.advanceMillis(37L * step % 700);
+      }
+    }
+  }
+
+  @Test
   void retryAfterOfASlowPolicyIsTheWholeInterval() {
     TokenBucket bucket = bucket(3, 60, 3);
     drain(bucket);
     TokenBucket.Decision refused = bucket.tryTake();
     assertEquals(20, refused.retryAfterSeconds());
-    assertEquals(60, refused.resetSeconds());
+    assertEquals(20, refused.resetSeconds(), "with nothing left, t is when the next token comes");
   }
 
   @Test
-  void resetIsTheTimeUntilTheBucketIsFull() {
+  void resetIsTheTimeUntilFullWhileTokensAreLeftThenUntilTheNextToken() {
     TokenBucket bucket = bucket(2, 10, 2);
     TokenBucket.Decision first = bucket.tryTake();
     assertEquals(1, first.remaining());
     assertEquals(5, first.resetSeconds());
-    assertEquals(0, bucket.tryTake().remaining());
-    assertEquals(10, bucket.peek().resetSeconds());
-    clock.advanceMillis(10_000);
+    TokenBucket.Decision last = bucket.tryTake();
+    assertEquals(0, last.remaining());
+    assertEquals(5, last.resetSeconds(), "none left: the next token in 5 s, not full in 10 s");
+    assertEquals(5, bucket.peek().resetSeconds());
+    clock.advanceMillis(5_000);
+    assertEquals(1, bucket.peek().remaining());
+    assertEquals(5, bucket.peek().resetSeconds(), "one left: full in 5 s");
+    clock.advanceMillis(5_000);
     TokenBucket.Decision full = bucket.peek();
     assertEquals(2, full.remaining());
     assertEquals(0, full.resetSeconds());
