@@ -2,6 +2,7 @@ package io.tidegate.gateway;
 
 import static io.tidegate.gateway.GatewayHttpTest.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidegate.dev.DemoData;
@@ -14,6 +15,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,11 +75,18 @@ class InventoryFeedTest {
     assertEquals(new JsonArray(), atp.getJsonArray("locations").getJsonObject(1).getJsonArray("inTransitSupply"));
     assertEquals(sku, atp.getString("sku"));
     JsonObject total = atp.getJsonObject("total");
+    String asOf = atp.getString("asOf");
+    boolean stale = atp.getBoolean("stale");
     assertEquals(new JsonObject().put("onHand", 160).put("allocated", 10).put("reserved", 0).put("damaged", 2)
-        .put("safetyStock", 10).put("inTransit", 50).put("available", 138), total);
+        .put("safetyStock", 10).put("inTransit", 50).put("available", 138).put("asOf", asOf).put("stale", stale),
+        total, "the contract's figures in total, asOf and stale among them");
     assertEquals(160, total.getInteger("onHand"));
     assertEquals(103 + 35, total.getInteger("available"));
-    assertTrue(atp.containsKey("asOf") && atp.containsKey("stale"), atp.encode());
+    assertNotNull(Instant.parse(asOf), atp.encode());
+    for (Object location : atp.getJsonArray("locations")) {
+      assertEquals(asOf, ((JsonObject) location).getString("asOf"), "asOf per location: " + atp.encode());
+      assertEquals(stale, ((JsonObject) location).getBoolean("stale"), "stale per location: " + atp.encode());
+    }
 
     Answer onlyDc2 = http.get("/v1/atp/" + sku + "?location=DC2", "X-Api-Key", "dev-webshop-key");
     assertEquals(200, onlyDc2.status());

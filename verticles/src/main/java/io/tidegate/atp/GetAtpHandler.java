@@ -56,7 +56,11 @@ public final class GetAtpHandler implements Handler<RoutingContext> {
       rc.fail(new ApiFailure.NotFound("SKU '" + sku + "' has no position at location '" + location + "'"));
       return;
     }
-    Buffer body = JsonBody.write(256 + 256 * positions.locations().size(), json -> {
+    // The contract lists asOf and stale per location and in total; they describe the feed as a
+    // whole, so each carries the same two values as the answer itself.
+    String asOf = feed.asOfText();
+    boolean stale = feed.stale();
+    Buffer body = JsonBody.write(320 + 320 * positions.locations().size(), json -> {
       Totals total = new Totals();
       json.writeStartObject();
       json.writeFieldName(SKU);
@@ -74,6 +78,7 @@ public final class GetAtpHandler implements Handler<RoutingContext> {
           json.writeFieldName(SEQUENCE);
           json.writeNumber(p.sequence());
           writeSupply(json, p);
+          writeFreshness(json, asOf, stale);
           json.writeEndObject();
           total.add(p, reserved);
         }
@@ -83,11 +88,9 @@ public final class GetAtpHandler implements Handler<RoutingContext> {
       json.writeStartObject();
       writeFigures(json, total.onHand, total.allocated, total.reserved, total.damaged, total.safetyStock,
           total.inTransit, total.available);
+      writeFreshness(json, asOf, stale);
       json.writeEndObject();
-      json.writeFieldName(AS_OF);
-      json.writeString(feed.asOfText());
-      json.writeFieldName(STALE);
-      json.writeBoolean(feed.stale());
+      writeFreshness(json, asOf, stale);
       json.writeEndObject();
     });
     Responses.json(rc, 200, body);
@@ -109,6 +112,13 @@ public final class GetAtpHandler implements Handler<RoutingContext> {
     json.writeNumber(inTransit);
     json.writeFieldName(AVAILABLE);
     json.writeNumber(available);
+  }
+
+  private static void writeFreshness(JsonGenerator json, String asOf, boolean stale) throws IOException {
+    json.writeFieldName(AS_OF);
+    json.writeString(asOf);
+    json.writeFieldName(STALE);
+    json.writeBoolean(stale);
   }
 
   private static void writeSupply(JsonGenerator json, LocationPosition p) throws IOException {

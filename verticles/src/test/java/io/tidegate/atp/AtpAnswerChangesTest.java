@@ -74,7 +74,10 @@ class AtpAnswerChangesTest {
     assertFalse(later.getBoolean("stale"));
 
     clockMillis.addAndGet(11_000);
-    assertTrue(atp("SKU-1").getBoolean("stale"), "stale once the feed is behind its bound");
+    JsonObject stale = atp("SKU-1");
+    assertTrue(stale.getBoolean("stale"), "stale once the feed is behind its bound");
+    assertTrue(stale.getJsonObject("total").getBoolean("stale"), "and so is the total: " + stale);
+    assertTrue(stale.getJsonArray("locations").getJsonObject(1).getBoolean("stale"), "and each location: " + stale);
   }
 
   @Test
