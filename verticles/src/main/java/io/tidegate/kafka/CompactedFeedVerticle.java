@@ -13,6 +13,7 @@ import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -248,22 +249,21 @@ public final class CompactedFeedVerticle extends VerticleBase {
     if (partitions.isEmpty() || stopped) {
       return;
     }
+    long readAt = status.nowMillis();
     consumer.endOffsets(partitions)
         .compose(ends -> unlessStopped(() -> consumer.beginningOffsets(partitions)).map(begins -> {
-          long total = 0;
+          Map<Integer, Long> endOf = new HashMap<>();
+          Map<Integer, Long> applied = new HashMap<>();
           for (TopicPartition tp : partitions) {
             long next = nextOffset.getOrDefault(tp.getPartition(), begins.getOrDefault(tp, 0L));
-            long behind = Math.max(0, ends.getOrDefault(tp, 0L) - next);
-            lag.put(tp.getPartition(), behind);
-            total += behind;
+            long end = ends.getOrDefault(tp, 0L);
+            lag.put(tp.getPartition(), Math.max(0, end - next));
+            endOf.put(tp.getPartition(), end);
+            applied.put(tp.getPartition(), next);
           }
-          return total;
+          status.checked(readAt, endOf, applied);
+          return null;
         }))
-        .onSuccess(total -> {
-          if (total == 0) {
-            status.markInSync();
-          }
-        })
         .onFailure(e -> LOG.debug("{} lag check failed: {}", topic, e.toString()));
   }
 
