@@ -122,7 +122,7 @@ final class ApiRoutes {
             .map(io.tidegate.config.ChannelSettings::locationPriority).orElse(List.of()), Clock.systemUTC()));
     ops.operation("quotePrices", new QuotePricesHandler(services.prices(), services.quotes(),
         services.config().pricing(), Clock.systemUTC()));
-    ops.operation("getQuote", new GetQuoteHandler(services.quotes()));
+    ops.operation("getQuote", new GetQuoteHandler(services.quotes(), services.config().pricing().quoteRetentionHours()));
     ops.bodyCheck("createOrder", services.intake()::unknownSkus)
         .operation("createOrder", new CreateOrderHandler(services.intake()));
     ops.operation("getOrder", new GetOrderHandler(services.orders()));

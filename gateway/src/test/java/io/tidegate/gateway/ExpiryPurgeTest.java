@@ -90,8 +90,10 @@ class ExpiryPurgeTest {
     assertTrue(QuoteRepository.purge(pool, registry).run(24).await() >= 1);
 
     assertEquals(live, quotes.find(live, channel).await().getString("quoteId"));
-    assertNull(quotes.find(retained, channel).await(), "an expired quote is not served");
+    assertNull(quotes.find(retained, channel).await(), "an expired quote cannot be named by an order");
     assertEquals(1L, countQuote(retained), "but kept within its retention");
+    assertEquals("{}", quotes.findKept(retained, channel, 24).await(), "and read to explain it");
+    assertNull(quotes.findKept(retained, channel, 0).await(), "not past the retention, purged or not");
     assertEquals(0L, countQuote(old), "and deleted after it");
   }
 

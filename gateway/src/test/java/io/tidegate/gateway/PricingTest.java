@@ -86,6 +86,26 @@ class PricingTest {
   }
 
   @Test
+  void anExpiredQuoteCanStillBeReadToExplainItUntilItsRetentionEnds() {
+    String sku = uniqueSku();
+    publish(rule("R-" + sku, 1, sku, null, null, "10.00", "9.20"));
+    awaitUnitPrice(WEBSHOP, null, sku, 1, "10.00");
+    JsonObject q = quote(WEBSHOP, null, "EUR", line(sku, 3)).json();
+    String id = q.getString("quoteId");
+
+    TestStack.get().postgres().query("UPDATE quotes SET valid_until = now() - interval '23 hours'"
+        + " WHERE quote_id = '" + id + "' RETURNING quote_id");
+    Answer old = http.get("/v1/prices/quotes/" + id, "X-Api-Key", WEBSHOP);
+    assertEquals(200, old.status(), "expired 23 h ago, within the 24 h retention: " + old.body());
+    assertEquals(q, old.json(), "as it was answered");
+    assertProblem(http.get("/v1/prices/quotes/" + id, "X-Api-Key", MARKETPLACE), 404, "NOT_FOUND");
+
+    TestStack.get().postgres().query("UPDATE quotes SET valid_until = now() - interval '25 hours'"
+        + " WHERE quote_id = '" + id + "' RETURNING quote_id");
+    assertProblem(http.get("/v1/prices/quotes/" + id, "X-Api-Key", WEBSHOP), 404, "NOT_FOUND");
+  }
+
+  @Test
   void aNewVersionChangesThePriceALowerOneIsIgnoredAndEveryVersionIsInTheHistory() {
     String sku = uniqueSku();
     String ruleId = "R-" + sku;

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stored quotes ({@code quotes}, migrations V2, V5, V7): a quote is kept as it was answered (its JSON
- * text), scoped to the channel that asked, readable until {@code valid_until}, and deleted by
- * {@link #purge} {@code pricing.quoteRetentionHours} after that. Concurrent inserts on one event loop
+ * text), scoped to the channel that asked. An order may name it until {@code valid_until}
+ * ({@link #find}); it stays readable, to explain it, for {@code pricing.quoteRetentionHours} after
+ * that ({@link #findKept}), and is then deleted by {@link #purge}. Concurrent inserts on one event loop
  * go to the database as one multi-row statement and one commit ({@link GroupedStatement#asColumns}),
  * at most one such statement per event loop at a time, so that a busy gateway makes big batches
  * rather than many small commits. Any database failure (down, pool wait
@@ -40,6 +41,9 @@ public final class QuoteRepository {
       + " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[])"
       + " AS t (q, ch, cu, b, c, v)";
   static final String FIND = "SELECT body FROM quotes WHERE quote_id = $1 AND channel = $2 AND valid_until > now()";
+  /** A quote valid or within its retention ({@code $3}: hours after {@code valid_until}), whether or not purged yet. */
+  static final String FIND_KEPT = "SELECT body FROM quotes WHERE quote_id = $1 AND channel = $2"
+      + " AND valid_until > now() - make_interval(hours => $3)";
   /** A quote past its retention ({@code $2}: hours after {@code valid_until}), for {@link ExpiryPurge}. */
   static final String EXPIRED = "valid_until < now() - make_interval(hours => $2)";
   private static final long RETRY_AFTER_SECONDS = 2;
@@ -82,14 +86,21 @@ public final class QuoteRepository {
         .recover(QuoteRepository::unavailable);
   }
 
-  /** The stored quote body, or null when unknown, expired or another channel's. */
+  /** A quote an order may name: its stored body, or null when unknown, expired or another channel's. */
   public Future<JsonObject> find(String quoteId, String channel) {
-    return findText(quoteId, channel).map(text -> text == null ? null : new JsonObject(text));
+    return pool.preparedQuery(FIND).execute(Tuple.of(quoteId, channel))
+        .map(QuoteRepository::firstBody)
+        .map(text -> text == null ? null : new JsonObject(text))
+        .recover(QuoteRepository::unavailable);
   }
 
-  /** The stored quote body as the JSON text it was answered with (to answer it again as it is), or null. */
-  public Future<String> findText(String quoteId, String channel) {
-    return pool.preparedQuery(FIND).execute(Tuple.of(quoteId, channel))
+  /**
+   * A quote as the JSON text it was answered with (to answer it again as it is), while valid or
+   * within {@code retentionHours} after its {@code validUntil}; null when unknown, past that or
+   * another channel's.
+   */
+  public Future<String> findKept(String quoteId, String channel, int retentionHours) {
+    return pool.preparedQuery(FIND_KEPT).execute(Tuple.of(quoteId, channel, retentionHours))
         .map(QuoteRepository::firstBody)
         .recover(QuoteRepository::unavailable);
   }
