@@ -43,6 +43,7 @@ import io.tidegate.pricing.PriceBook;
 import io.tidegate.pricing.PriceRuleFeed;
 import io.tidegate.pricing.PriceRuleHistory;
 import io.tidegate.pricing.QuoteRepository;
+import io.tidegate.store.StoreGuard;
 import io.tidegate.store.ExpiryPurge;
 import io.tidegate.schemas.OpenApi;
 import io.tidegate.schemas.Topics;
@@ -205,13 +206,14 @@ public final class GatewayApp {
         .compose(res -> throttles(config, registry).compose(throttles -> {
           EventPublisher publisher = new EventPublisher(vertx, producer, res.codec(), config.kafka().sendTimeoutMs(),
               registry);
-          OrderRepository orders = new OrderRepository(pool);
-          QuoteRepository quotes = new QuoteRepository(relaxedPool);
+          StoreGuard storeGuard = StoreGuard.create(vertx, config.postgres().requestTimeoutMs(), registry);
+          OrderRepository orders = new OrderRepository(pool, storeGuard);
+          QuoteRepository quotes = new QuoteRepository(relaxedPool, storeGuard);
           ErpPoster poster = new ErpPoster(config.kafka(), config.erp(), res.codec(), publisher, orders, registry);
           OrderIntake intake = new OrderIntake(inventory, reservations, quotes,
               new IdempotencyStore(relaxedPool, config.orders().idempotencyRetentionHours(),
-                  config.orders().inFlightLeaseSeconds()),
-              new OrderRepository(relaxedPool), publisher, config.orders(), channel -> config.channel(channel).orElseThrow(),
+                  config.orders().inFlightLeaseSeconds(), storeGuard),
+              new OrderRepository(relaxedPool, storeGuard), publisher, config.orders(), channel -> config.channel(channel).orElseThrow(),
               Clock.systemUTC(), registry);
           DeadLetterAdmin deadLetterAdmin = new DeadLetterAdmin(new DeadLetterRepository(pool), publisher,
               res.codec(), audit);
@@ -223,7 +225,7 @@ public final class GatewayApp {
               .compose(v -> deployHttp(config, new ApiRoutes.Services(config, inventory, reservations,
                   inventoryFeed, prices, quotes, channelKeys(config), bearerTokens,
                   adminKeys(config), Readiness.create(vertx, admin, pool, inventoryFeed, priceFeed, reservationFeeds,
-                      poster::breakerState, publisher::breakerState, () -> draining),
+                      poster::breakerState, publisher::breakerState, storeGuard::breakerState, () -> draining),
                   registry, res.openApiYaml(), res.contract(), intake, orders, deadLetterAdmin, orderReport(config),
                   throttles, audit),
                   registry));

@@ -29,16 +29,20 @@ public final class Readiness {
   public static HealthChecks create(Vertx vertx, KafkaAdminClient admin, Pool pool, FeedStatus inventory,
                                     FeedStatus prices, java.util.List<FeedStatus> reservationFeeds,
                                     Supplier<String> erpBreaker, Supplier<String> kafkaBreaker,
-                                    BooleanSupplier draining) {
+                                    Supplier<String> postgresBreaker, BooleanSupplier draining) {
     HealthChecks checks = HealthChecks.create(vertx);
     checks.register("lifecycle", CHECK_TIMEOUT_MS, promise -> promise.complete(draining.getAsBoolean()
         ? Status.KO(new JsonObject().put("reason", "shutting down")) : Status.OK()));
+    // tryComplete: an answer that comes after the check's time-out has failed it is dropped (a
+    // plain complete logged "Result is already complete" with a stack trace on every late answer).
     checks.register("kafka", CHECK_TIMEOUT_MS, promise -> admin.describeCluster()
-        .onSuccess(c -> promise.complete(Status.OK(new JsonObject().put("brokers", c.getNodes().size()))))
-        .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("reason", "broker unreachable")))));
+        .onSuccess(c -> promise.tryComplete(Status.OK(new JsonObject().put("brokers", c.getNodes().size()))))
+        .onFailure(e -> promise.tryComplete(Status.KO(new JsonObject().put("reason", "broker unreachable")))));
+    // The breaker in front of the requests' database work (StoreGuard) is reported with it.
     checks.register("postgres", CHECK_TIMEOUT_MS, promise -> pool.query("SELECT 1").execute()
-        .onSuccess(r -> promise.complete(Status.OK()))
-        .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("reason", "database unreachable")))));
+        .onSuccess(r -> promise.tryComplete(Status.OK(breaker(postgresBreaker.get()))))
+        .onFailure(e -> promise.tryComplete(Status.KO(breaker(postgresBreaker.get())
+            .put("reason", "database unreachable")))));
     // The ERP being down does not make this instance unready: reads and order intake still work
     // (orders wait in Kafka). The breaker states are reported for operators and alerts.
     checks.register("erp", CHECK_TIMEOUT_MS, promise -> promise.complete(Status.OK(breaker(erpBreaker.get()))));

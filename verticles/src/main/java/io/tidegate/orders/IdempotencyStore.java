@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tidegate.ops.ThrottledWarning;
 import io.tidegate.store.ExpiryPurge;
 import io.tidegate.store.GroupedStatement;
+import io.tidegate.store.StoreGuard;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -77,20 +78,28 @@ public final class IdempotencyStore {
   }
 
   private final Pool pool;
+  private final StoreGuard guard;
   private final GroupedStatement claim;
 
+  /** A store without a deadline ({@link StoreGuard#unguarded}), for tests of its SQL. */
   public IdempotencyStore(Pool pool, int retentionHours, int leaseSeconds) {
+    this(pool, retentionHours, leaseSeconds, StoreGuard.unguarded());
+  }
+
+  /** A store whose claims go through {@code guard} (a client waits on each). */
+  public IdempotencyStore(Pool pool, int retentionHours, int leaseSeconds, StoreGuard guard) {
     this.pool = pool;
+    this.guard = guard;
     this.claim = GroupedStatement.asColumns(pool, CLAIM.formatted(retentionHours, leaseSeconds), 256, 1, 512,
         String.class, String.class, String.class, String.class, UUID.class);
   }
 
   public Future<Claim> begin(String channel, String key, String requestHash, String orderId) {
     UUID token = UUID.randomUUID();
-    return claim.execute(Tuple.of(channel, key, requestHash, orderId, token))
-        .compose(claimed -> claimedBy(claimed, token)
-            ? Future.<Claim>succeededFuture(new Claim.Started(token))
-            : pool.preparedQuery(READ).execute(Tuple.of(channel, key)).map(rows -> held(rows, requestHash)))
+    return guard.call(() -> claim.execute(Tuple.of(channel, key, requestHash, orderId, token))
+            .compose(claimed -> claimedBy(claimed, token)
+                ? Future.<Claim>succeededFuture(new Claim.Started(token))
+                : pool.preparedQuery(READ).execute(Tuple.of(channel, key)).map(rows -> held(rows, requestHash))))
         .recover(IdempotencyStore::unavailable);
   }
 

@@ -5,6 +5,7 @@ import io.tidegate.ops.ThrottledWarning;
 import io.tidegate.schemas.events.OrderAccepted;
 import io.tidegate.schemas.events.OrderStatus;
 import io.tidegate.store.GroupedStatement;
+import io.tidegate.store.StoreGuard;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -128,10 +129,18 @@ public final class OrderRepository {
                      THEN extract(epoch FROM h.at - o.created_at)::float8 END AS booked_after""";
 
   private final Pool pool;
+  private final StoreGuard guard;
   private final GroupedStatement intakes;
 
+  /** For the background writers (status projector, ERP poster) and tests: no deadline, see {@link StoreGuard#unguarded}. */
   public OrderRepository(Pool pool) {
+    this(pool, StoreGuard.unguarded());
+  }
+
+  /** A store whose intake record and order reads, which a client waits on, go through {@code guard}. */
+  public OrderRepository(Pool pool, StoreGuard guard) {
     this.pool = pool;
+    this.guard = guard;
     this.intakes = GroupedStatement.asColumns(pool, RECORD_INTAKES, 256, 1, 512, String.class, String.class,
         String.class, String.class, String.class, OffsetDateTime.class, String.class, String.class, UUID.class);
   }
@@ -212,10 +221,10 @@ public final class OrderRepository {
   public Future<Void> recordIntake(OrderAccepted order, JsonObject body, UUID eventId, JsonObject response) {
     Tuple row = Tuple.from(new Object[] {order.orderId(), order.channel(), order.externalId(), order.customerId(),
         body.encode(), utc(order.acceptedAt()), response.encode(), order.idempotencyKey(), eventId});
-    return intakes.execute(row).<Void>mapEmpty().recover(batchFailed -> {
+    return guard.call(() -> intakes.execute(row).<Void>mapEmpty().recover(batchFailed -> {
       BATCH_FAILED.warn(batchFailed.toString());
       return intakes.executeAlone(row).mapEmpty();
-    });
+    }));
   }
 
   /** Appends a status to the order's history (unless recorded already) and moves the order to its highest-ranked status. */
@@ -239,7 +248,7 @@ public final class OrderRepository {
 
   /** The channel's order with its history, or null (unknown or another channel's). */
   public Future<JsonObject> find(String channel, String orderId) {
-    return pool.preparedQuery(FIND).execute(Tuple.of(orderId, channel))
+    return guard.call(() -> pool.preparedQuery(FIND).execute(Tuple.of(orderId, channel)))
         .map(OrderRepository::toJson)
         .map(list -> list.isEmpty() ? null : list.getJsonObject(0))
         .recover(OrderRepository::unavailable);
@@ -247,7 +256,7 @@ public final class OrderRepository {
 
   /** The channel's orders with this external id, newest first (at most 100). */
   public Future<JsonArray> findByExternalId(String channel, String externalId) {
-    return pool.preparedQuery(FIND_BY_EXTERNAL).execute(Tuple.of(channel, externalId))
+    return guard.call(() -> pool.preparedQuery(FIND_BY_EXTERNAL).execute(Tuple.of(channel, externalId)))
         .map(OrderRepository::toJson)
         .recover(OrderRepository::unavailable);
   }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tidegate.ops.ThrottledWarning;
 import io.tidegate.store.ExpiryPurge;
 import io.tidegate.store.GroupedStatement;
+import io.tidegate.store.StoreGuard;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -51,10 +52,18 @@ public final class QuoteRepository {
       new ThrottledWarning(LoggerFactory.getLogger(QuoteRepository.class), "quote store unavailable: {}");
 
   private final Pool pool;
+  private final StoreGuard guard;
   private final GroupedStatement insert;
 
+  /** A store without a deadline ({@link StoreGuard#unguarded}), for tests of its SQL. */
   public QuoteRepository(Pool pool) {
+    this(pool, StoreGuard.unguarded());
+  }
+
+  /** A store whose every call a client waits on goes through {@code guard}. */
+  public QuoteRepository(Pool pool, StoreGuard guard) {
     this.pool = pool;
+    this.guard = guard;
     this.insert = GroupedStatement.asColumns(pool, INSERT, 256, 1, 512, String.class, String.class, String.class,
         String.class, OffsetDateTime.class, OffsetDateTime.class);
   }
@@ -81,14 +90,14 @@ public final class QuoteRepository {
   /** Stores a quote; {@code body} is its JSON text, as answered. */
   public Future<Void> insert(String quoteId, String channel, String customerId, String body, Instant createdAt,
                              Instant validUntil) {
-    return insert.execute(Tuple.of(quoteId, channel, customerId, body, utc(createdAt), utc(validUntil)))
+    return guard.call(() -> insert.execute(Tuple.of(quoteId, channel, customerId, body, utc(createdAt), utc(validUntil))))
         .<Void>mapEmpty()
         .recover(QuoteRepository::unavailable);
   }
 
   /** A quote an order may name: its stored body, or null when unknown, expired or another channel's. */
   public Future<JsonObject> find(String quoteId, String channel) {
-    return pool.preparedQuery(FIND).execute(Tuple.of(quoteId, channel))
+    return guard.call(() -> pool.preparedQuery(FIND).execute(Tuple.of(quoteId, channel)))
         .map(QuoteRepository::firstBody)
         .map(text -> text == null ? null : new JsonObject(text))
         .recover(QuoteRepository::unavailable);
@@ -100,7 +109,7 @@ public final class QuoteRepository {
    * another channel's.
    */
   public Future<String> findKept(String quoteId, String channel, int retentionHours) {
-    return pool.preparedQuery(FIND_KEPT).execute(Tuple.of(quoteId, channel, retentionHours))
+    return guard.call(() -> pool.preparedQuery(FIND_KEPT).execute(Tuple.of(quoteId, channel, retentionHours)))
         .map(QuoteRepository::firstBody)
         .recover(QuoteRepository::unavailable);
   }
