@@ -636,6 +636,45 @@ class OrdersTest {
   }
 
   @Test
+  void anErpStatusOutOfSequenceOrAfterTheOrderEndedIsIgnored() throws Exception {
+    String sku = stockedSku(10);
+    String stale = "gateway_order_erp_status_ignored_total{reason=\"stale_sequence\"";
+    String afterFinal = "gateway_order_erp_status_ignored_total{reason=\"order_final\"";
+    configureErp(new JsonObject().put("down", true));
+    try {
+      Answer a = order(WEBSHOP, UUID.randomUUID().toString(), body(null, "C-1012", sku, 1));
+      assertEquals(202, a.status(), a.body());
+      String orderId = a.json().getString("orderId");
+      String metrics = http.get("/metrics").body();
+      double staleBefore = Math.max(0, sample(metrics, stale));
+      double finalBefore = Math.max(0, sample(metrics, afterFinal));
+      sendErpStatus(orderId, new ErpOrderStatusChanged(orderId, "ERP-S-1", ErpOrderStatusChanged.Status.BOOKED, 1,
+          null, Instant.now()));
+      sendErpStatus(orderId, new ErpOrderStatusChanged(orderId, "ERP-S-1", ErpOrderStatusChanged.Status.SHIPPED, 3,
+          null, Instant.now()));
+      // resent late by the ERP: its sequence is below the one applied
+      sendErpStatus(orderId, new ErpOrderStatusChanged(orderId, "ERP-S-1", ErpOrderStatusChanged.Status.RELEASED, 2,
+          null, Instant.now()));
+      sendErpStatus(orderId, new ErpOrderStatusChanged(orderId, "ERP-S-1", ErpOrderStatusChanged.Status.CANCELLED, 4,
+          "cancelled by the customer", Instant.now()));
+      sendErpStatus(orderId, new ErpOrderStatusChanged(orderId, "ERP-OTHER", ErpOrderStatusChanged.Status.INVOICED, 5,
+          null, Instant.now()));
+      Eventually.await(DEADLINE, "both ignored", () -> http.get("/metrics").body(),
+          m -> sample(m, stale) >= staleBefore + 1 && sample(m, afterFinal) >= finalBefore + 1);
+
+      JsonObject order = http.get("/v1/orders/" + orderId, KEY, WEBSHOP).json();
+      assertEquals("CANCELLED", order.getString("status"), order.encode());
+      List<String> history = order.getJsonArray("history").stream().map(e -> ((JsonObject) e).getString("status"))
+          .toList();
+      assertEquals(List.of("BOOKED", "SHIPPED", "CANCELLED"), history.stream().filter(h -> !h.equals("ACCEPTED")
+          && !h.equals("SUBMITTED")).toList(), "neither the late RELEASED nor INVOICED after the end: " + order.encode());
+      assertEquals("ERP-S-1", order.getString("erpOrderNumber"), order.encode());
+    } finally {
+      configureErp(new JsonObject().put("down", false));
+    }
+  }
+
+  @Test
   void anErpStatusThatComesBeforeItsOrderWaitsForItAndIsThenRecordedWithItsNumberAndPublished() throws Exception {
     String orderId = "early-" + UUID.randomUUID();
     double parkedBefore = Math.max(0, sample(http.get("/metrics").body(), "gateway_order_erp_status_parked_total"));

@@ -60,7 +60,9 @@ public final class OrderRepository {
   static final String FIND_BY_EXTERNAL = WITH_HISTORY
       + "WHERE o.channel = $1 AND o.external_id = $2 ORDER BY o.created_at DESC LIMIT 100";
   static final String STATUS_RANK = "SELECT status_rank FROM orders WHERE order_id = $1";
-  static final String HEAD = "SELECT channel, status FROM orders WHERE order_id = $1";
+  static final String HEAD = "SELECT channel, status, erp_sequence FROM orders WHERE order_id = $1";
+  static final String SET_ERP_SEQUENCE = """
+      UPDATE orders SET erp_sequence = $2 WHERE order_id = $1 AND (erp_sequence IS NULL OR erp_sequence < $2)""";
   /**
    * The order rows and ACCEPTED entries of new orders, read from a CTE {@code i} (order_id,
    * channel, external_id, customer_id, body as JSON text, at, event_id), for the two writers of
@@ -204,12 +206,21 @@ public final class OrderRepository {
         return null;
       }
       Row row = rows.iterator().next();
-      return new Head(row.getString("channel"), OrderStatus.valueOf(row.getString("status")));
+      return new Head(row.getString("channel"), OrderStatus.valueOf(row.getString("status")),
+          row.getLong("erp_sequence"));
     });
   }
 
-  /** An order's channel and current status. */
-  public record Head(String channel, OrderStatus status) {
+  /** Notes the sequence of an ERP status record applied to the order (kept only if higher). */
+  public Future<Void> recordErpSequence(SqlClient client, String orderId, long sequence) {
+    return client.preparedQuery(SET_ERP_SEQUENCE).execute(Tuple.of(orderId, sequence)).mapEmpty();
+  }
+
+  /**
+   * An order's channel, current status and the highest sequence of the ERP status records applied
+   * to it (null before the first).
+   */
+  public record Head(String channel, OrderStatus status, Long erpSequence) {
   }
 
   /**

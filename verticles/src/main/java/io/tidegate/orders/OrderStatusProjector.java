@@ -15,6 +15,7 @@ import io.tidegate.schemas.events.EventType;
 import io.tidegate.schemas.events.InvalidEventException;
 import io.tidegate.schemas.events.OrderAccepted;
 import io.tidegate.schemas.events.OrderDeadLettered;
+import io.tidegate.schemas.events.OrderStatus;
 import io.tidegate.schemas.events.OrderStatusChanged;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -294,16 +295,30 @@ public final class OrderStatusProjector extends VerticleBase {
 
   /**
    * Records an ERP status of an order in the store, and copies it to {@code orders.status.v1} if new
-   * (the copy's ack is awaited with the others of the transaction, before it commits).
+   * (the copy's ack is awaited with the others of the transaction, before it commits). A record whose
+   * {@code sequence} is not higher than one applied already is ignored (the event schema's rule: an
+   * ERP resending or reordering its records does not rewrite the history), and so is any record
+   * for an order that is final (REJECTED, CANCELLED): it stays as it ended.
    */
   private Future<Void> recordErpStatus(SqlClient tx, ErpStatusParking.Parked erp, OrderRepository.Head before,
                                        Outcome outcome) {
     ErpOrderStatusChanged s = erp.status();
+    String ignored = before.erpSequence() != null && s.sequence() <= before.erpSequence() ? "stale_sequence"
+        : before.status() == OrderStatus.REJECTED || before.status() == OrderStatus.CANCELLED ? "order_final" : null;
+    if (ignored != null) {
+      LOG.atInfo().addKeyValue("orderId", s.orderId()).addKeyValue("correlationId", erp.correlationId())
+          .addKeyValue("event", "order.erp_status_ignored").addKeyValue("status", s.status().orderStatus())
+          .addKeyValue("sequence", s.sequence()).addKeyValue("reason", ignored)
+          .log("ERP status ignored ({})", ignored);
+      registry.counter("gateway_order_erp_status_ignored_total", "reason", ignored).increment();
+      return Future.succeededFuture();
+    }
     LOG.atDebug().addKeyValue("orderId", s.orderId()).addKeyValue("correlationId", erp.correlationId())
         .addKeyValue("event", "order.erp_status").addKeyValue("status", s.status().orderStatus())
         .log("ERP status recorded");
     return orders.recordStatus(tx, s.orderId(), s.status().orderStatus(), s.at(), s.reason(), s.erpOrderNumber(),
             erp.eventId())
+        .compose(recorded -> orders.recordErpSequence(tx, s.orderId(), s.sequence()).map(recorded))
         .map(recorded -> {
           outcome.addBooked(recorded.bookedAfter());
           if (recorded.added()) {
