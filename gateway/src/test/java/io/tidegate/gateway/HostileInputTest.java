@@ -95,11 +95,13 @@ class HostileInputTest {
     String answer = whole(huge.getBytes(StandardCharsets.ISO_8859_1));
     assertTrue(answer.startsWith("HTTP/1.1 431 "), answer);
     assertTrue(answer.contains("application/problem+json") && answer.contains("\"status\":431"), answer);
+    assertTrue(answer.contains("\"title\":\"Request validation failed\""), "VALIDATION_FAILED's one title: " + answer);
     String longLine = "GET /v1/atp/" + "S".repeat(10_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     answer = whole(longLine.getBytes(StandardCharsets.ISO_8859_1));
     // the version of an unread request line is unknown, so Vert.x answers as HTTP/1.0
     assertTrue(answer.matches("(?s)HTTP/1\\.[01] 414 .*") && answer.contains("application/problem+json")
         && answer.contains("\"status\":414"), answer);
+    assertTrue(answer.contains("\"title\":\"Request validation failed\""), "VALIDATION_FAILED's one title: " + answer);
   }
 
   @Example

@@ -79,8 +79,11 @@ public abstract class ApiFailure extends RuntimeException {
   }
 
   public static final class ValidationFailed extends ApiFailure {
+    /** The one title of {@code VALIDATION_FAILED}, whatever its status (400, 414, 431). */
+    public static final String TITLE = "Request validation failed";
+
     public ValidationFailed(String detail, List<FieldError> errors) {
-      super(400, "VALIDATION_FAILED", "Request validation failed", detail, errors, 0);
+      super(400, "VALIDATION_FAILED", TITLE, detail, errors, 0);
     }
 
     public ValidationFailed(String pointer, String message) {

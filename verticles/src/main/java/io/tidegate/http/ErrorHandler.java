@@ -91,7 +91,7 @@ public final class ErrorHandler implements Handler<RoutingContext> {
 
   /** 400 for a request whose path cannot even be decoded (it never reaches the router). */
   static void malformedPath(io.vertx.core.http.HttpServerRequest request) {
-    refuseUnrouted(request, 400, "Request validation failed", "The request path has a malformed %-escape", "path:",
+    refuseUnrouted(request, 400, "The request path has a malformed %-escape", "path:",
         "malformed %-escape");
   }
 
@@ -103,23 +103,24 @@ public final class ErrorHandler implements Handler<RoutingContext> {
   static void undecodable(io.vertx.core.http.HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
     if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
-      refuseUnrouted(request, 414, "URI too long", "The request line is longer than the server accepts", "path:",
-          "too long");
+      refuseUnrouted(request, 414, "URI too long: the request line is longer than the"
+          + " server accepts", "path:", "too long");
     } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
-      refuseUnrouted(request, 431, "Request header fields too large",
-          "The request's header fields are larger than the server accepts", "header:", "too large");
+      refuseUnrouted(request, 431, "Request header fields too large: they are larger than the server accepts",
+          "header:", "too large");
     } else {
-      refuseUnrouted(request, 400, "Request validation failed", "The request is not valid HTTP/1.1", "", "malformed");
+      refuseUnrouted(request, 400, "The request is not valid HTTP/1.1", "", "malformed");
     }
     request.connection().close();
   }
 
-  private static void refuseUnrouted(io.vertx.core.http.HttpServerRequest request, int status, String title,
-                                     String detail, String pointer, String message) {
+  /** A {@code VALIDATION_FAILED} problem, with that code's one title whatever the status; the detail says what. */
+  private static void refuseUnrouted(io.vertx.core.http.HttpServerRequest request, int status, String detail,
+                                     String pointer, String message) {
     String correlationId = java.util.UUID.randomUUID().toString();
     JsonObject body = new JsonObject()
         .put("type", "https://tidegate.io/problems/validation-failed")
-        .put("title", title)
+        .put("title", ApiFailure.ValidationFailed.TITLE)
         .put("status", status)
         .put("detail", detail)
         .put("code", "VALIDATION_FAILED")
