@@ -258,6 +258,16 @@ class OpenApiTest {
   void moneyIsNeverANumber() {
     assertFalse(document.encode().contains("\"type\":\"number\""), "a schema uses type: number");
     assertEquals("string", schema("Money").getString("type"));
+    assertEquals("string", schema("MoneyAmount").getString("type"));
+  }
+
+  @Test
+  void aComputedAmountHasRoomForTheLargestPriceTimesTheLargestQuantityOnEveryLine() {
+    java.math.BigDecimal largestPrice = new java.math.BigDecimal("999999999999.9999");
+    long largestQuantity = schema("Quantity").getLong("maximum");
+    java.math.BigDecimal largestTotal = largestPrice.multiply(java.math.BigDecimal.valueOf(largestQuantity * 100));
+    assertTrue(largestPrice.toPlainString().matches(schema("Money").getString("pattern")));
+    assertTrue(largestTotal.toPlainString().matches(schema("MoneyAmount").getString("pattern")), largestTotal.toPlainString());
   }
 
   private static OutputUnit validateBody(String operationId, JsonObject body) {
