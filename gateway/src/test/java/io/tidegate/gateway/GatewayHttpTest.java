@@ -173,6 +173,16 @@ class GatewayHttpTest {
   }
 
   @Test
+  void twoContentTypesAreRefusedWhicheverComesFirst() {
+    String body = "{\"lines\":[{\"sku\":\"SKU-0001\",\"quantity\":1}]}";
+    for (String[] types : new String[][] {{"application/json", "text/plain"}, {"text/plain", "application/json"}}) {
+      Answer twice = http.post("/v1/atp:check", types[0], body, KEY, WEBSHOP, "Content-Type", types[1]);
+      assertProblem(twice, 400, "VALIDATION_FAILED");
+      assertEquals("header:Content-Type", twice.json().getJsonArray("errors").getJsonObject(0).getString("pointer"));
+    }
+  }
+
+  @Test
   void aBodyOverTheLimitIs413() {
     String big = "{\"lines\":[{\"sku\":\"" + "A".repeat(300 * 1024) + "\",\"quantity\":1}]}";
     assertProblem(http.post("/v1/atp:check", "application/json", big, KEY, WEBSHOP), 413, "PAYLOAD_TOO_LARGE");

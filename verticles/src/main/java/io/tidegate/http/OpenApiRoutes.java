@@ -166,6 +166,11 @@ public final class OpenApiRoutes {
   }
 
   private static void requireJson(RoutingContext rc) {
+    if (rc.request().headers().getAll("Content-Type").size() > 1) {
+      // A singleton field (RFC 9110): with two, which one a proxy in front honoured is anyone's guess.
+      rc.fail(new ApiFailure.ValidationFailed("header:Content-Type", "must be sent once"));
+      return;
+    }
     String contentType = rc.request().getHeader("Content-Type");
     if (contentType == null || !isJson(contentType)) {
       rc.fail(new ApiFailure.UnsupportedMediaType(contentType));
