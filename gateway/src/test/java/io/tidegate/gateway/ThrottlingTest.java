@@ -116,8 +116,24 @@ class ThrottlingTest {
         .add(new JsonObject().put("name", "atp").put("quota", 0).put("windowSeconds", 1))));
     assertProblem(bad, 400, "VALIDATION_FAILED");
 
+    Answer unknown = put("/admin/channels/webshop/limits", new JsonObject().put("policies", new JsonArray()
+        .add(new JsonObject().put("name", "atp").put("quota", 5).put("windowSeconds", 1))
+        .add(new JsonObject().put("name", "quotes").put("quota", 5).put("windowSeconds", 1))));
+    assertProblem(unknown, 400, "VALIDATION_FAILED");
+    assertEquals("/policies/1/name", unknown.json().getJsonArray("errors").getJsonObject(0).getString("pointer"));
+
+    Answer same = put("/admin/channels/webshop/limits", read.json());
+    assertEquals(200, same.status(), "what GET answered can be sent back: " + same.body());
+    assertEquals(read.json(), same.json());
+    Answer cap = put("/admin/channels/webshop/limits", new JsonObject().put("maxConcurrent", 7).put("critical", true));
+    assertEquals(200, cap.status(), cap.body());
+    assertEquals(7, cap.json().getInteger("maxConcurrent"));
+    assertTrue(cap.json().getBoolean("critical"));
+    assertEquals(read.json().getJsonArray("policies"), cap.json().getJsonArray("policies"), "policies unchanged");
+
+    // `pricing`, the name of the route class, is the `prices` policy
     Answer changed = put("/admin/channels/webshop/limits", new JsonObject().put("policies", new JsonArray()
-        .add(new JsonObject().put("name", "prices").put("quota", 3).put("windowSeconds", 1))));
+        .add(new JsonObject().put("name", "pricing").put("quota", 3).put("windowSeconds", 1))));
     assertEquals(200, changed.status(), changed.body());
     Answer list = http.get("/admin/channels", "X-Admin-Key", ADMIN);
     JsonObject webshop = list.json().getJsonArray("channels").getJsonObject(1);

@@ -53,25 +53,30 @@ public final class ChannelLimitsAdmin {
   public Handler<RoutingContext> replace() {
     return rc -> {
       String channel = rc.pathParam("channel");
-      JsonArray policies = rc.body().asJsonObject().getJsonArray("policies");
+      JsonObject update = rc.body().asJsonObject();
       JsonObject before = throttles.limits(channel).map(ChannelLimits::toJson).orElse(null);
       AuditLog.Actor actor = AuditLog.Actor.of(rc);
       String target = "channel/" + channel;
       ChannelLimits now;
       try {
-        now = throttles.replaceChannelPolicies(channel, policies);
+        now = throttles.replaceChannelLimits(channel, update);
       } catch (NoSuchElementException e) {
         audit.record(actor, "limits.replace", target, "not-found", null, null);
         rc.fail(new ApiFailure.NotFound("No channel '" + channel + "'"));
         return;
       } catch (ConfigException e) {
-        audit.record(actor, "limits.replace", target, "rejected", before, new JsonObject().put("policies", policies));
-        rc.fail(new ApiFailure.ValidationFailed("/policies", e.getMessage()));
+        audit.record(actor, "limits.replace", target, "rejected", before, update);
+        rc.fail(new ApiFailure.ValidationFailed(pointer(e.key()), e.getMessage()));
         return;
       }
       audit.record(actor, "limits.replace", target, "applied", before, now.toJson());
       Responses.json(rc, 200, now.toJson().toBuffer());
     };
+  }
+
+  /** The JSON pointer of a refused value's key: {@code policies[1].quota} is {@code /policies/1/quota}. */
+  static String pointer(String key) {
+    return key == null ? "" : "/" + key.replaceAll("\\[(\\d+)]", "/$1").replace('.', '/');
   }
 
   /** {@code DELETE /admin/channels/{channel}/limits}: back to the configuration's limits. */

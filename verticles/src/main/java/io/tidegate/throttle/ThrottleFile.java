@@ -115,8 +115,12 @@ public final class ThrottleFile {
 
   private static Map<String, RatePolicy> policies(Node node) {
     Map<String, RatePolicy> out = new LinkedHashMap<>();
-    for (String name : node.names()) {
-      Node p = node.node(name).only("quota", "windowSeconds", "burst");
+    for (String given : node.names()) {
+      Node p = node.node(given).only("quota", "windowSeconds", "burst");
+      String name = ThrottleSettings.policyName(given);
+      if (out.containsKey(name)) {
+        throw ConfigException.invalid(p.path(), given, "each policy once (pricing is another name of prices)");
+      }
       if (!ThrottleSettings.POLICIES.contains(name)) {
         throw ConfigException.invalid(p.path(), name, "a policy name, one of " + ThrottleSettings.POLICIES);
       }

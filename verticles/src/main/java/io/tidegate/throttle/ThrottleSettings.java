@@ -23,6 +23,14 @@ public record ThrottleSettings(ChannelLimits defaults, Map<String, ChannelLimits
   /** The route classes that each have their own in-flight limiter; the same names as the policies. */
   public static final List<String> ROUTE_CLASSES = POLICIES;
 
+  /**
+   * A policy name as given in the throttle file or the admin API: {@code pricing} (the name the
+   * product's issue tracker uses for the route class) is taken as {@code prices}.
+   */
+  public static String policyName(String given) {
+    return "pricing".equals(given) ? "prices" : given;
+  }
+
   public ThrottleSettings {
     if (defaults == null) {
       throw ConfigException.invalid("defaults", null, "the limits of channels the file does not name");

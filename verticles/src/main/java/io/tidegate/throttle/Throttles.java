@@ -222,6 +222,18 @@ public final class Throttles implements OpenApiRoutes.Guards {
    * @throws ConfigException        when a policy is unknown, repeated or out of range (→ 400)
    */
   public ChannelLimits replaceChannelPolicies(String channel, JsonArray policies) {
+    return replaceChannelLimits(channel, new JsonObject().put("policies", policies));
+  }
+
+  /**
+   * The admin API's change of a channel's limits: {@code {"policies"?, "maxConcurrent"?, "critical"?}}
+   * (what {@link ChannelLimits#toJson} gives, whole or in part); the policies named replace theirs,
+   * everything not named stays. Validated whole before anything changes.
+   *
+   * @throws ConfigException        a bad value (its key, e.g. {@code policies[1].quota}, names it)
+   * @throws NoSuchElementException no such channel
+   */
+  public ChannelLimits replaceChannelLimits(String channel, JsonObject update) {
     ChannelLimits current = limits(channel).orElse(null);
     if (current == null) {
       metrics.reload("admin", false);
@@ -229,7 +241,16 @@ public final class Throttles implements OpenApiRoutes.Guards {
     }
     ChannelLimits next;
     try {
-      next = current.withPolicies(parsePolicies(policies));
+      JsonArray policies = update.getJsonArray("policies");
+      ChannelLimits withPolicies = policies == null ? current : current.withPolicies(parsePolicies(policies));
+      Integer maxConcurrent = update.getValue("maxConcurrent") == null ? null : jsonInt(update, "maxConcurrent", null);
+      Object critical = update.getValue("critical");
+      if (critical != null && !(critical instanceof Boolean)) {
+        throw ConfigException.invalid("critical", critical, "true or false");
+      }
+      next = new ChannelLimits(withPolicies.policies(),
+          maxConcurrent == null ? withPolicies.maxConcurrent() : maxConcurrent,
+          critical == null ? withPolicies.critical() : (Boolean) critical);
     } catch (ConfigException e) {
       metrics.reload("admin", false);
       throw e;
@@ -239,13 +260,19 @@ public final class Throttles implements OpenApiRoutes.Guards {
 
   private static List<RatePolicy> parsePolicies(JsonArray policies) {
     List<RatePolicy> out = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
     for (int i = 0; i < policies.size(); i++) {
       String key = "policies[" + i + "]";
       if (!(policies.getValue(i) instanceof JsonObject p)) {
         throw ConfigException.invalid(key, policies.getValue(i), "an object {name, quota, windowSeconds, burst?}");
       }
-      if (!(p.getValue("name") instanceof String name)) {
+      if (!(p.getValue("name") instanceof String given)
+          || !ThrottleSettings.POLICIES.contains(ThrottleSettings.policyName(given))) {
         throw ConfigException.invalid(key + ".name", p.getValue("name"), "one of " + ThrottleSettings.POLICIES);
+      }
+      String name = ThrottleSettings.policyName(given);
+      if (!seen.add(name)) {
+        throw ConfigException.invalid(key + ".name", given, "each policy name at most once");
       }
       int quota = jsonInt(p, "quota", key);
       int window = jsonInt(p, "windowSeconds", key);
@@ -256,9 +283,10 @@ public final class Throttles implements OpenApiRoutes.Guards {
     return out;
   }
 
+  /** {@code key}: the object's own key, or null for the top level. */
   private static int jsonInt(JsonObject p, String field, String key) {
     if (!(p.getValue(field) instanceof Integer value)) {
-      throw ConfigException.invalid(key + "." + field, p.getValue(field), "an integer");
+      throw ConfigException.invalid(key == null ? field : key + "." + field, p.getValue(field), "an integer");
     }
     return value;
   }

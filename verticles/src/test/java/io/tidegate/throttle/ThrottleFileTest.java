@@ -48,6 +48,15 @@ class ThrottleFileTest {
   }
 
   @Test
+  void pricingIsAnotherNameOfThePricesPolicyButNotASecondOne() {
+    ThrottleSettings s = ThrottleFile.parse(Fixtures.FILE.replace("prices: { quota: 20,", "pricing: { quota: 20,"));
+    assertEquals(new RatePolicy("prices", 20, 1, 20), s.defaults().policy("prices"));
+    ConfigException twice = assertThrows(ConfigException.class, () -> ThrottleFile.parse(Fixtures.FILE.replace(
+        "prices: { quota: 20,  windowSeconds: 1 }", "prices: { quota: 20,  windowSeconds: 1 }\n    pricing: { quota: 2, windowSeconds: 1 }")));
+    assertTrue(twice.getMessage().contains("each policy once"), twice.getMessage());
+  }
+
+  @Test
   void channelsOutsideTheGatewayAreAnErrorOnlyWhenTheyAreKnown() {
     assertEquals(2, ThrottleFile.parse(Fixtures.FILE).channels().size());
     ConfigException e = assertThrows(ConfigException.class, () -> ThrottleFile.parse(Fixtures.FILE, Set.of("webshop")));
