@@ -8,7 +8,8 @@ import java.util.List;
  *
  * @param atpPolicy what order intake does with a line that stock cannot cover: {@code reject} the
  *                  order (422 INSUFFICIENT_STOCK), accept it as a {@code backorder} (the short part
- *                  is not reserved), or {@code accept} without checking stock
+ *                  is not reserved), or {@code accept} it without checking stock (no ship-from
+ *                  location, nothing reserved)
  * @param locationPriority ship-from locations this channel prefers, most preferred first; used to
  *                  choose among locations that serve a line equally well (see {@code Promise})
  * @param allowJwt  the channel may also authenticate with an OAuth2 bearer token (JWT) whose channel

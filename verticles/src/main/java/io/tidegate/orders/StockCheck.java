@@ -21,8 +21,10 @@ import java.util.Map;
  * Where each line of an order ships from, by the ATP ship-from rule ({@link Promise}), counting
  * the soft reservations of other orders and the earlier lines of this one. Under the channel's
  * {@code reject} policy a line stock cannot cover fails the order (422 INSUFFICIENT_STOCK, a pointer
- * per line); under {@code backorder} and {@code accept} the order goes through and only the
- * promised part is reserved.
+ * per line); under {@code backorder} the order goes through and only the promised part is
+ * reserved (the ERP backorders the rest). Under {@code accept} stock is not checked at all: the
+ * lines go to the ERP without a ship-from location and nothing is reserved (channels whose orders
+ * the ERP fills from elsewhere: drop-shipping, made to order).
  */
 final class StockCheck {
 
@@ -42,6 +44,10 @@ final class StockCheck {
       JsonObject line = lines.getJsonObject(i);
       String sku = line.getString("sku");
       int quantity = line.getInteger("quantity");
+      if (policy == AtpPolicy.ACCEPT) {
+        out.add(new OrderLine(sku, quantity, prices.get(i), line.getString("quoteId"), List.of()));
+        continue;
+      }
       SkuPositions positions = inventory.get(sku);
       Promise promise = Promise.of(positions, null, quantity, requestedDate, withPending, channel.locationPriority());
       if (policy == AtpPolicy.REJECT && promise.promised() < quantity) {
