@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code prices.rules.v1} into the {@link PriceBook}: a version not higher than the one held for
- * its ruleId is ignored. Every version it applies is appended to {@code price_rule_versions}
- * (batched, idempotent, so replays add nothing); a failed write is logged and counted, and redone by
- * the next replay.
+ * its ruleId is not applied. Every version the feed brings, applied or late, is appended to
+ * {@code price_rule_versions} with its who/when/why (batched, idempotent, so replays and duplicates
+ * add nothing): the history has every version the ERP published, the book only the newest. A
+ * failed write is logged and counted, and redone by the next replay.
  */
 public final class PriceRuleFeed implements CompactedFeedVerticle.Sink {
 
@@ -40,11 +41,9 @@ public final class PriceRuleFeed implements CompactedFeedVerticle.Sink {
     if (!(event.data() instanceof PriceRuleChanged rule)) {
       throw new InvalidEventException("unexpected event type '" + event.type() + "' on the price rule feed");
     }
-    if (!book.apply(PriceRule.of(rule))) {
-      return false;
-    }
+    boolean applied = book.apply(PriceRule.of(rule));
     JsonObject data = new JsonObject(Buffer.buffer(value)).getJsonObject("data");
     history.append(rule.ruleId(), rule.version(), data, rule.changedBy(), rule.reason());
-    return true;
+    return applied;
   }
 }
