@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A claim left IN_FLIGHT past its lease (its instance stalled or died) is taken over by a retry with
  * the same body; when the stalled request then fails and frees its claim, the retry's claim stays.
+ * A key lives for the configured retention.
  */
 class IdempotencyLeaseTest {
 
@@ -52,6 +53,16 @@ class IdempotencyLeaseTest {
 
     keys.abandon(channel, key, retry).await();
     assertEquals(0, inFlight(channel, key), "the retry frees its own claim");
+  }
+
+  @Test
+  void aKeyIsKeptForTheConfiguredRetention() {
+    String channel = "retention-test";
+    String key = UUID.randomUUID().toString();
+    new IdempotencyStore(pool, 5, 60).begin(channel, key, "h1", "order-1").await();
+    double hours = pool.preparedQuery("SELECT extract(epoch FROM expires_at - created_at) / 3600 FROM idempotency_keys"
+        + " WHERE channel = $1 AND key = $2").execute(Tuple.of(channel, key)).await().iterator().next().getDouble(0);
+    assertEquals(5.0, hours, 1e-6, "orders.idempotencyRetentionHours of 5");
   }
 
   private int inFlight(String channel, String key) {
