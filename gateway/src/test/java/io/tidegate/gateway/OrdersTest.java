@@ -415,6 +415,10 @@ class OrdersTest {
     Eventually.await(DEADLINE, "reservations released once the ERP books the orders",
         () -> http.get("/v1/atp/" + sku, KEY, WEBSHOP).json().getJsonObject("total").getInteger("reserved"),
         reserved -> reserved == 0);
+    Eventually.await(DEADLINE, "the ERP breaker closed again by itself", () -> http.get("/metrics").body(),
+        m -> sample(m, "gateway_circuit_breaker_open{name=\"erp\"") == 0);
+    assertTrue(http.get("/health/ready").body().contains("{\"id\":\"erp\",\"status\":\"UP\",\"data\":"
+        + "{\"breaker\":\"closed\",\"degraded\":false}}"), "readiness shows it closed");
   }
 
   @Test
