@@ -3,6 +3,7 @@ package io.tidegate.dev;
 import io.tidegate.config.GatewayConfig;
 import io.tidegate.dev.erp.ErpSimulator;
 import io.tidegate.dev.erp.ErpSimulatorOptions;
+import io.tidegate.dev.erp.FeedWarehouse;
 import io.tidegate.dev.erp.KafkaStatusSink;
 import io.tidegate.gateway.ConfigLoader;
 import io.tidegate.gateway.GatewayApp;
@@ -89,8 +90,10 @@ public final class DevStack {
     } else {
       erpVertx = Vertx.vertx();
       erpEvents = KafkaStatusSink.create(erpVertx, bootstrap);
+      // The ERP's stock side: a booked order's lines become allocated on the inventory feed.
+      FeedWarehouse warehouse = FeedWarehouse.start(erpVertx, bootstrap).await();
       ErpSimulator erp = ErpSimulator.start(erpVertx, ErpSimulatorOptions.fromEnv(env).withPort(erpUri.getPort()),
-              erpEvents)
+              erpEvents, warehouse)
           .await();
       say("  ERP simulator http://127.0.0.1:" + erp.actualPort() + " (GET /sim/stats, PUT /sim/config)");
     }

@@ -72,6 +72,7 @@ public final class ErpSimulator extends VerticleBase {
   private static final String JSON = "application/json";
 
   private final StatusSink sink;
+  private volatile Warehouse warehouse = Warehouse.NONE;
   private final LongSupplier nanoClock;
   private final Clock clock;
   private final Random random;
@@ -94,7 +95,14 @@ public final class ErpSimulator extends VerticleBase {
 
   /** Deploys a simulator and completes once it listens. */
   public static Future<ErpSimulator> start(Vertx vertx, ErpSimulatorOptions options, StatusSink sink) {
+    return start(vertx, options, sink, Warehouse.NONE);
+  }
+
+  /** A simulator whose bookings, shipments and cancellations also move stock in {@code warehouse}. */
+  public static Future<ErpSimulator> start(Vertx vertx, ErpSimulatorOptions options, StatusSink sink,
+                                           Warehouse warehouse) {
     ErpSimulator simulator = new ErpSimulator(options, sink);
+    simulator.warehouse = warehouse;
     return vertx.deployVerticle(simulator).map(id -> simulator);
   }
 
@@ -249,9 +257,10 @@ public final class ErpSimulator extends VerticleBase {
     Object body = OrderCheck.parse(ctx.body().buffer());
     String why = body instanceof JsonObject o && o.getValue("reason") instanceof String r && !r.isBlank()
         ? r : "cancelled in the ERP";
+    boolean booked = PROGRESSION.contains(entry.status());
     ErpLedger.Entry cancelled = ledger.cancel(entry.orderId(), why, now());
     LOG.info("cancelled orderId {}: {} (correlationId={})", entry.orderId(), why, entry.correlationId());
-    publish(cancelled);
+    moveStock(booked ? Warehouse.Movement.DEALLOCATE : null, cancelled).onComplete(v -> publish(cancelled));
     json(ctx.response(), 200, ledger.view(cancelled).toBuffer());
   }
 
@@ -262,10 +271,28 @@ public final class ErpSimulator extends VerticleBase {
         if (ErpLedger.CANCELLED.equals(ledger.find(orderId).status())) {
           return;
         }
-        publish(ledger.advance(orderId, PROGRESSION.get(index), now()));
-        progress(orderId, stepMs, index + 1);
+        String status = PROGRESSION.get(index);
+        ErpLedger.Entry advanced = ledger.advance(orderId, status, now());
+        Warehouse.Movement movement = "BOOKED".equals(status) ? Warehouse.Movement.ALLOCATE
+            : "SHIPPED".equals(status) ? Warehouse.Movement.SHIP : null;
+        // The stock moves first, the status after it: the gateway ends an order's soft reservation
+        // on BOOKED, and by then the feed should already count the stock as allocated.
+        // The next step waits for this one to go out, so the statuses keep their sequence order.
+        moveStock(movement, advanced).onComplete(v -> {
+          publish(advanced);
+          progress(orderId, stepMs, index + 1);
+        });
       });
     }
+  }
+
+  /** The warehouse's movement of the entry's allocated lines; a failure is logged, the status goes out anyway. */
+  private Future<Void> moveStock(Warehouse.Movement movement, ErpLedger.Entry entry) {
+    if (movement == null) {
+      return Future.succeededFuture();
+    }
+    return warehouse.apply(movement, allocations(entry.order()))
+        .onFailure(e -> LOG.warn("stock of orderId {} not moved ({}): {}", entry.orderId(), movement, e.toString()));
   }
 
   private void publish(ErpLedger.Entry entry) {

@@ -38,7 +38,7 @@ public final class ErpSimulatorMain {
     ErpSimulator simulator;
     try {
       // main is not a Vert.x thread: waiting here keeps System.exit off the event loop
-      simulator = ErpSimulator.start(vertx, options, sink).await();
+      simulator = ErpSimulator.start(vertx, options, sink, FeedWarehouse.start(vertx, bootstrap).await()).await();
     } catch (Exception e) {
       LOG.error("ERP simulator failed to start on {}:{}", options.host(), options.port(), e);
       System.exit(1);
