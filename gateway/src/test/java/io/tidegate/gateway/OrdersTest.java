@@ -470,6 +470,8 @@ class OrdersTest {
     Answer a = order(WEBSHOP, UUID.randomUUID().toString(), body(null, "C-1005", stockedSku(5), 1));
     assertEquals(202, a.status(), a.body());
     awaitStatus(a.json().getString("orderId"), "BOOKED");
+    // A scrape is counted when it ends, so the one below can only see an earlier one: make sure there is one.
+    assertEquals(200, http.get("/metrics").status());
     String metrics = Eventually.await(DEADLINE, "order gauges and lag refreshed",
         () -> http.get("/metrics").body(),
         body -> sample(body, "gateway_orders_by_status{status=\"INVOICED\"") >= 1
