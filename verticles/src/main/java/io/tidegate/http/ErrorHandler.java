@@ -103,8 +103,8 @@ public final class ErrorHandler implements Handler<RoutingContext> {
   static void undecodable(io.vertx.core.http.HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
     if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
-      refuseUnrouted(request, 414, "URI too long: the request line is longer than the"
-          + " server accepts", "path:", "too long");
+      refuseUnrouted(request, 414, "URI too long: the request line is longer than the server accepts",
+          "path:", "too long");
     } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
       refuseUnrouted(request, 431, "Request header fields too large: they are larger than the server accepts",
           "header:", "too large");
