@@ -105,6 +105,26 @@ class HostileInputTest {
   }
 
   @Example
+  void anExpectationOtherThan100ContinueIs417AndABadChunkSizeIsNeverA500() throws Exception {
+    String quote = "{\"currency\":\"EUR\",\"lines\":[{\"sku\":\"SKU-0001\",\"quantity\":1}]}";
+    String expect = whole(("POST /v1/prices:quote HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Api-Key: " + WEBSHOP
+        + "\r\nContent-Type: application/json\r\nExpect: foo\r\nContent-Length: " + quote.length()
+        + "\r\nConnection: close\r\n\r\n" + quote).getBytes(StandardCharsets.ISO_8859_1));
+    assertTrue(expect.startsWith("HTTP/1.1 417 "), expect);
+    assertTrue(expect.contains("\"code\":\"VALIDATION_FAILED\"") && expect.contains("header:Expect"), expect);
+
+    // Vert.x closes the connection as soon as its decoder fails on the body: no answer can go out
+    // then, but it must not be taken (and logged) as a server fault either.
+    try (io.tidegate.dev.LogCapture log = io.tidegate.dev.LogCapture.of("io.tidegate.http")) {
+      String chunked = whole(("POST /v1/prices:quote HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Api-Key: " + WEBSHOP
+          + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      assertTrue(chunked.isEmpty() || chunked.startsWith("HTTP/1.1 400 "), "the client's error: " + chunked);
+      assertTrue(!log.all().contains("unhandled failure"), log.all());
+    }
+  }
+
+  @Example
   void aQueryStringThatCannotBeDecodedIsA400NamingTheQuery() throws Exception {
     for (String target : List.of("/v1/prices/quotes/q1?c%", "/v1/atp/SKU-0001?location=%zz", "/v1/orders?externalId=%")) {
       String answer = whole(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Api-Key: " + WEBSHOP

@@ -107,6 +107,14 @@ public abstract class ApiFailure extends RuntimeException {
     }
   }
 
+  /** An {@code Expect} other than {@code 100-continue}: 417 (RFC 9110), a validation failure of that header. */
+  public static final class ExpectationFailed extends ApiFailure {
+    public ExpectationFailed(String expect) {
+      super(417, "VALIDATION_FAILED", ValidationFailed.TITLE, "Expect: '" + expect + "' cannot be met; only"
+          + " 100-continue is supported", List.of(new FieldError("header:Expect", "only 100-continue")), 0);
+    }
+  }
+
   public static final class PayloadTooLarge extends ApiFailure {
     public PayloadTooLarge(long limitBytes) {
       super(413, "PAYLOAD_TOO_LARGE", "Payload too large",

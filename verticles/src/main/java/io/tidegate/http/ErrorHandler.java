@@ -69,6 +69,15 @@ public final class ErrorHandler implements Handler<RoutingContext> {
         failure.retryAfterSeconds(), failure.extensions());
   }
 
+  /** A failure Netty's HTTP decoder raised while reading the request (its body's framing). */
+  private static boolean isHttpDecoding(Throwable cause) {
+    if (cause instanceof io.netty.handler.codec.DecoderException) {
+      return true;
+    }
+    StackTraceElement[] at = cause == null ? new StackTraceElement[0] : cause.getStackTrace();
+    return at.length > 0 && at[0].getClassName().startsWith("io.netty.handler.codec.http.");
+  }
+
   private ApiFailure toApiFailure(RoutingContext rc) {
     Throwable cause = rc.failure();
     if (cause instanceof ApiFailure api) {
@@ -76,6 +85,12 @@ public final class ErrorHandler implements Handler<RoutingContext> {
     }
     if (cause instanceof DecodeException) {
       return new ApiFailure.ValidationFailed("", "The body is not well-formed JSON");
+    }
+    if (isHttpDecoding(cause)) {
+      // e.g. a chunk size that is not hexadecimal: the client's framing, not a server fault. What
+      // follows on the connection cannot be trusted to start a request.
+      rc.response().putHeader("Connection", "close");
+      return new ApiFailure.ValidationFailed("", "The request body is not valid HTTP/1.1 (" + cause.getMessage() + ")");
     }
     int status = cause instanceof HttpException http ? http.getStatusCode() : rc.statusCode();
     return switch (status) {
@@ -85,6 +100,7 @@ public final class ErrorHandler implements Handler<RoutingContext> {
       case 405 -> new ApiFailure.MethodNotAllowed("Method " + rc.request().method() + " is not allowed here");
       case 413 -> new ApiFailure.PayloadTooLarge(bodyLimitBytes);
       case 415 -> new ApiFailure.UnsupportedMediaType(rc.request().getHeader("Content-Type"));
+      case 417 -> new ApiFailure.ExpectationFailed(rc.request().getHeader("Expect"));
       default -> null;
     };
   }

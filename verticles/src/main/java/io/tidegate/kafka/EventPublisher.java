@@ -68,8 +68,20 @@ public final class EventPublisher {
             registry.counter("gateway_kafka_produce_errors_total", "topic", topic).increment();
           }
         })
-        .recover(e -> Future.failedFuture(new ApiFailure.DependencyUnavailable(
-            "Kafka did not acknowledge the write; nothing was accepted", RETRY_AFTER_SECONDS)));
+        .recover(e -> Future.failedFuture(new ApiFailure.DependencyUnavailable(notAcknowledged(e), RETRY_AFTER_SECONDS)));
+  }
+
+  /**
+   * What a client may conclude from the failure. With the breaker open nothing was sent. Otherwise
+   * the outcome is unknown: a write can time out here and still land (a broker that froze with the
+   * record in hand appends it when it wakes), so the answer says so and asks for a retry with the
+   * same Idempotency-Key, which names the same order and can never make a second one.
+   */
+  static String notAcknowledged(Throwable cause) {
+    return cause instanceof io.vertx.circuitbreaker.OpenCircuitException
+        ? "Kafka is unavailable; the order was not sent, nothing was accepted"
+        : "Kafka did not acknowledge the order in time, so it may or may not have been accepted; retry with the"
+            + " same Idempotency-Key to know: the retry names the same order and never makes a second one";
   }
 
   /** {@code closed}, {@code open} or {@code half_open}, for readiness details. */
