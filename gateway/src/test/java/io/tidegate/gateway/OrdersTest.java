@@ -480,6 +480,11 @@ class OrdersTest {
         >= 1, "intake counted by route class, channel and outcome");
     assertTrue(sample(metrics, "gateway_requests_total{channel=\"none\",outcome=\"ok\",route_class=\"ops\"") >= 1,
         "the metrics scrape itself is an ops request without a channel");
+    for (String series : List.of("gateway_order_erp_status_parked_total",
+        "gateway_order_erp_status_ignored_total{reason=\"stale_sequence\"",
+        "gateway_order_erp_status_ignored_total{reason=\"order_final\"")) {
+      assertTrue(sample(metrics, series) >= 0, series + " exported before its first event, for alerts");
+    }
     assertTrue(sample(metrics, "gateway_order_aging_seconds_count{stage=\"submitted\"") >= 1, metrics);
     assertTrue(sample(metrics, "gateway_order_aging_seconds_count{stage=\"booked\"") >= 1, "aging to BOOKED");
     assertTrue(metrics.contains("gateway_order_aging_seconds_bucket{stage=\"booked\",le="), "a histogram");

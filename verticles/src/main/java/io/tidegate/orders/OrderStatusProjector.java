@@ -94,6 +94,12 @@ public final class OrderStatusProjector extends VerticleBase {
     this.codec = codec;
     this.registry = registry;
     this.bookedAging = OrderAging.timer(registry, "booked");
+    // Registered at start, so that dashboards and alerts see a 0 before the first such status.
+    registry.counter("gateway_order_erp_status_parked_total");
+    registry.counter("gateway_order_erp_status_unparked_total");
+    for (String reason : List.of("stale_sequence", "order_final")) {
+      registry.counter("gateway_order_erp_status_ignored_total", "reason", reason);
+    }
   }
 
   @Override
