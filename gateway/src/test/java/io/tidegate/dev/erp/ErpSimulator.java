@@ -98,6 +98,11 @@ public final class ErpSimulator extends VerticleBase {
     return start(vertx, options, sink, Warehouse.NONE);
   }
 
+  /** From now on, bookings, shipments and cancellations also move stock in {@code warehouse}. */
+  public void useWarehouse(Warehouse warehouse) {
+    this.warehouse = warehouse;
+  }
+
   /** A simulator whose bookings, shipments and cancellations also move stock in {@code warehouse}. */
   public static Future<ErpSimulator> start(Vertx vertx, ErpSimulatorOptions options, StatusSink sink,
                                            Warehouse warehouse) {

@@ -38,7 +38,7 @@ public final class ErpSimulatorMain {
     ErpSimulator simulator;
     try {
       // main is not a Vert.x thread: waiting here keeps System.exit off the event loop
-      simulator = ErpSimulator.start(vertx, options, sink, FeedWarehouse.start(vertx, bootstrap).await()).await();
+      simulator = ErpSimulator.start(vertx, options, sink).await();
     } catch (Exception e) {
       LOG.error("ERP simulator failed to start on {}:{}", options.host(), options.port(), e);
       System.exit(1);
@@ -46,6 +46,21 @@ public final class ErpSimulatorMain {
     }
     LOG.info("ERP simulator ready on port {}, status events to {} at {}",
         simulator.actualPort(), KafkaStatusSink.TOPIC, bootstrap);
+    // The stock side joins once the broker answers: this process may start before the broker
+    // (load-tests/reconcile does), and must not wait for it to take orders.
+    attachWarehouse(vertx, simulator, bootstrap);
+  }
+
+  private static void attachWarehouse(Vertx vertx, ErpSimulator simulator, String bootstrap) {
+    FeedWarehouse.start(vertx, bootstrap)
+        .onSuccess(warehouse -> {
+          simulator.useWarehouse(warehouse);
+          LOG.info("ERP simulator moves stock on the inventory feed");
+        })
+        .onFailure(e -> {
+          LOG.info("inventory feed not reachable yet ({}); trying again in 5 s", e.toString());
+          vertx.setTimer(5_000, id -> attachWarehouse(vertx, simulator, bootstrap));
+        });
   }
 
   /** Closes producer and Vert.x, but never holds the JVM's exit for more than a bounded time. */

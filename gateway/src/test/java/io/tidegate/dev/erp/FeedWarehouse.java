@@ -69,7 +69,8 @@ public final class FeedWarehouse implements Warehouse {
               .collect(Collectors.toSet());
           return consumer.assign(all).compose(v -> consumer.seekToBeginning(all));
         })
-        .map(warehouse);
+        .map(warehouse)
+        .onFailure(e -> warehouse.close()); // e.g. no broker yet: nothing left open behind a retry
   }
 
   @Override
