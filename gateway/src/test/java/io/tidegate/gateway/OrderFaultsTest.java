@@ -113,6 +113,15 @@ class OrderFaultsTest {
       assertTrue(accepted.size() >= 40, "the orders before the stop were accepted: " + accepted.size());
       assertTrue(statuses.contains(503), "the stop was noticed: " + statuses);
 
+      Eventually.await(Duration.ofSeconds(30), "/health/ready says the broker is down",
+          () -> http.get("/health/ready"), r -> r.status() == 503
+              && r.body().contains("{\"id\":\"kafka\",\"status\":\"DOWN\",\"data\":{\"reason\":\"broker unreachable\"}}"));
+      long asked = System.nanoTime();
+      assertEquals(503, http.get("/health/ready").status());
+      long tookMs = (System.nanoTime() - asked) / 1_000_000;
+      // Checked in the background: not after the check's 3 s time-out, as when the probe itself asked.
+      assertTrue(tookMs < 2000, "readiness answered in " + tookMs + " ms with the broker down");
+
       restarted = EmbeddedKafka.start(dir.resolve("kafka"), kafka.brokerPort(), kafka.controllerPort());
       Map<String, Integer> inKafka = acceptedOrders(restarted.bootstrapServers());
       for (String orderId : accepted) {
