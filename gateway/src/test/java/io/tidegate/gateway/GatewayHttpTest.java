@@ -139,6 +139,14 @@ class GatewayHttpTest {
     Answer twice = http.get("/v1/atp/SKU-0001?location=DC1&location=DC2", KEY, WEBSHOP);
     assertProblem(twice, 400, "VALIDATION_FAILED");
     assertEquals("query:location", twice.json().getJsonArray("errors").getJsonObject(0).getString("pointer"));
+    // A pattern's $ is the end of the value, as JSON Schema has it (java.util.regex's also matches
+    // before a final newline).
+    Answer newline = http.get("/v1/atp/SKU-0001%0A", KEY, WEBSHOP);
+    assertProblem(newline, 400, "VALIDATION_FAILED");
+    assertEquals("path:sku", newline.json().getJsonArray("errors").getJsonObject(0).getString("pointer"));
+    Answer externalId = http.get("/v1/orders?externalId=PO-7%0A", KEY, WEBSHOP);
+    assertProblem(externalId, 400, "VALIDATION_FAILED");
+    assertEquals("query:externalId", externalId.json().getJsonArray("errors").getJsonObject(0).getString("pointer"));
   }
 
   @Test

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A JSON Schema (draft 2020-12) compiled once into a tree of checks that runs directly on a
@@ -147,7 +146,8 @@ public final class CompiledSchema {
     private Long maximum;
     private int minLength = -1;
     private int maxLength = -1;
-    private Pattern pattern;
+    private String pattern;
+    private java.util.function.Predicate<String> patternMatches;
     private String format;
     private List<JsonNode> enumValues;
     private JsonNode constValue;
@@ -218,7 +218,8 @@ public final class CompiledSchema {
             maxLength = value.intValue();
             break;
           case "pattern":
-            pattern = Pattern.compile(value.asText());
+            pattern = value.asText();
+            patternMatches = SchemaPattern.compile(pattern);
             break;
           case "format":
             format = value.asText();
@@ -417,8 +418,8 @@ public final class CompiledSchema {
           valid = fail(errors, at, "longer than " + maxLength + " characters");
         }
       }
-      if (pattern != null && !pattern.matcher(s).find()) {
-        valid = fail(errors, at, "does not match " + pattern.pattern());
+      if (pattern != null && !patternMatches.test(s)) {
+        valid = fail(errors, at, "does not match " + pattern);
       }
       if (format != null && !formatValid(s)) {
         valid = fail(errors, at, "not a valid " + format);
