@@ -13,44 +13,33 @@ import io.tidegate.dev.TestStack;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The cross-cutting HTTP contract, seen from outside: auth, errors, limits, health, metrics. */
 class GatewayHttpTest {
 
   private static final String KEY = "X-Api-Key";
   private static final String WEBSHOP = "dev-webshop-key";
-  private static GatewayApp app;
-  private static Http http;
 
-  @BeforeAll
-  static void start() {
-    app = GatewayApp.start(TestStack.get().config()).await();
-    http = new Http(app.port());
-  }
-
-  @AfterAll
-  static void stop() {
-    app.stop().await();
-  }
+  @RegisterExtension
+  static final RunningGateway GATEWAY = new RunningGateway();
 
   @Test
   void livenessAnswersAndEveryResponseCarriesACorrelationId() {
-    Answer generated = http.get("/health/live");
+    Answer generated = GATEWAY.http().get("/health/live");
     assertEquals(200, generated.status());
     assertNotNull(generated.header("X-Correlation-Id"));
-    Answer echoed = http.get("/health/live", "X-Correlation-Id", "trace-abc-123");
+    Answer echoed = GATEWAY.http().get("/health/live", "X-Correlation-Id", "trace-abc-123");
     assertEquals("trace-abc-123", echoed.header("X-Correlation-Id"));
-    Answer hostile = http.get("/health/live", "X-Correlation-Id", "bad value\twith spaces");
+    Answer hostile = GATEWAY.http().get("/health/live", "X-Correlation-Id", "bad value\twith spaces");
     assertFalse(hostile.header("X-Correlation-Id").contains(" "));
   }
 
   @Test
   void readinessChecksKafkaPostgresBothFeedsAndReportsTheBreakers() {
     Answer ready = Eventually.await(Duration.ofSeconds(30), "/health/ready = 200",
-        () -> http.get("/health/ready"), a -> a.status() == 200);
+        () -> GATEWAY.http().get("/health/ready"), a -> a.status() == 200);
     JsonArray checks = ready.json().getJsonArray("checks");
     java.util.Set<String> ids = new java.util.TreeSet<>();
     for (Object check : checks) {
@@ -84,11 +73,11 @@ class GatewayHttpTest {
   @Test
   void aMissingOrUnknownKeyIs401ProblemJson() {
     for (Answer a : new Answer[] {
-        http.get("/v1/atp/SKU-0001"),
-        http.get("/v1/atp/SKU-0001", KEY, "not-a-key"),
-        http.get("/v1/atp/SKU-0001", KEY, "dev-admin-key"),
-        http.get("/v1/atp/SKU-0001", KEY, WEBSHOP, KEY, "not-a-key"),
-        http.get("/v1/atp/SKU-0001", KEY, WEBSHOP, KEY, WEBSHOP)}) {
+        GATEWAY.http().get("/v1/atp/SKU-0001"),
+        GATEWAY.http().get("/v1/atp/SKU-0001", KEY, "not-a-key"),
+        GATEWAY.http().get("/v1/atp/SKU-0001", KEY, "dev-admin-key"),
+        GATEWAY.http().get("/v1/atp/SKU-0001", KEY, WEBSHOP, KEY, "not-a-key"),
+        GATEWAY.http().get("/v1/atp/SKU-0001", KEY, WEBSHOP, KEY, WEBSHOP)}) {
       assertProblem(a, 401, "UNAUTHORIZED");
       assertEquals("ApiKey realm=\"tidegate\", header=\"X-Api-Key\"", a.header("WWW-Authenticate"));
     }
@@ -96,18 +85,18 @@ class GatewayHttpTest {
 
   @Test
   void aMethodThePathDoesNotServeIs405ProblemJsonWithAllow() {
-    Answer deleted = http.send(java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create("http://127.0.0.1:" + app.port() + "/v1/atp/SKU-0001")).DELETE(), KEY, WEBSHOP);
+    Answer deleted = GATEWAY.http().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + GATEWAY.app().port() + "/v1/atp/SKU-0001")).DELETE(), KEY, WEBSHOP);
     assertProblem(deleted, 405, "METHOD_NOT_ALLOWED");
     assertEquals("GET, HEAD", deleted.header("Allow"));
-    Answer put = http.send(java.net.http.HttpRequest.newBuilder(
-            java.net.URI.create("http://127.0.0.1:" + app.port() + "/v1/orders"))
+    Answer put = GATEWAY.http().send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + GATEWAY.app().port() + "/v1/orders"))
         .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{}")), KEY, WEBSHOP);
     assertProblem(put, 405, "METHOD_NOT_ALLOWED");
     assertEquals(java.util.Set.of("GET", "HEAD", "POST"), java.util.Set.of(put.header("Allow").split(", ")),
         put.header("Allow"));
-    Answer head = http.send(java.net.http.HttpRequest.newBuilder(
-            java.net.URI.create("http://127.0.0.1:" + app.port() + "/v1/atp/SKU-NOPE-HEAD"))
+    Answer head = GATEWAY.http().send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + GATEWAY.app().port() + "/v1/atp/SKU-NOPE-HEAD"))
         .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()), KEY, WEBSHOP);
     assertEquals(404, head.status(), "HEAD is GET without the body");
     assertEquals("", head.body());
@@ -115,14 +104,14 @@ class GatewayHttpTest {
 
   @Test
   void dotSegmentsCannotSkipAuthentication() {
-    Answer a = http.send(java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create("http://127.0.0.1:" + app.port() + "/health/../v1/atp/SKU-0001")).GET());
+    Answer a = GATEWAY.http().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + GATEWAY.app().port() + "/health/../v1/atp/SKU-0001")).GET());
     assertProblem(a, 401, "UNAUTHORIZED");
   }
 
   @Test
   void anUnknownSkuIs404ProblemJson() {
-    Answer a = http.get("/v1/atp/SKU-NOPE-404", KEY, WEBSHOP, "X-Correlation-Id", "c-404");
+    Answer a = GATEWAY.http().get("/v1/atp/SKU-NOPE-404", KEY, WEBSHOP, "X-Correlation-Id", "c-404");
     assertProblem(a, 404, "NOT_FOUND");
     assertEquals("c-404", a.json().getString("correlationId"));
     assertTrue(a.json().getString("detail").contains("SKU-NOPE-404"));
@@ -130,36 +119,36 @@ class GatewayHttpTest {
 
   @Test
   void aPathParameterThatBreaksTheSchemaIs400WithAPointer() {
-    Answer a = http.get("/v1/atp/" + "X".repeat(80), KEY, WEBSHOP);
+    Answer a = GATEWAY.http().get("/v1/atp/" + "X".repeat(80), KEY, WEBSHOP);
     assertProblem(a, 400, "VALIDATION_FAILED");
     assertEquals("path:sku", a.json().getJsonArray("errors").getJsonObject(0).getString("pointer"), a.body());
-    Answer q = http.get("/v1/atp/SKU-0001?location=" + "no%20spaces", KEY, WEBSHOP);
+    Answer q = GATEWAY.http().get("/v1/atp/SKU-0001?location=" + "no%20spaces", KEY, WEBSHOP);
     assertProblem(q, 400, "VALIDATION_FAILED");
     assertEquals("query:location", q.json().getJsonArray("errors").getJsonObject(0).getString("pointer"), q.body());
-    Answer twice = http.get("/v1/atp/SKU-0001?location=DC1&location=DC2", KEY, WEBSHOP);
+    Answer twice = GATEWAY.http().get("/v1/atp/SKU-0001?location=DC1&location=DC2", KEY, WEBSHOP);
     assertProblem(twice, 400, "VALIDATION_FAILED");
     assertEquals("query:location", twice.json().getJsonArray("errors").getJsonObject(0).getString("pointer"));
     // A pattern's $ is the end of the value, as JSON Schema has it (java.util.regex's also matches
     // before a final newline).
-    Answer newline = http.get("/v1/atp/SKU-0001%0A", KEY, WEBSHOP);
+    Answer newline = GATEWAY.http().get("/v1/atp/SKU-0001%0A", KEY, WEBSHOP);
     assertProblem(newline, 400, "VALIDATION_FAILED");
     assertEquals("path:sku", newline.json().getJsonArray("errors").getJsonObject(0).getString("pointer"));
-    Answer externalId = http.get("/v1/orders?externalId=PO-7%0A", KEY, WEBSHOP);
+    Answer externalId = GATEWAY.http().get("/v1/orders?externalId=PO-7%0A", KEY, WEBSHOP);
     assertProblem(externalId, 400, "VALIDATION_FAILED");
     assertEquals("query:externalId", externalId.json().getJsonArray("errors").getJsonObject(0).getString("pointer"));
   }
 
   @Test
   void aBodyThatTwoParsersWouldReadDifferentlyIsMalformed() {
-    assertProblem(http.post("/v1/atp:check", "application/json",
+    assertProblem(GATEWAY.http().post("/v1/atp:check", "application/json",
         "{\"lines\":[{\"sku\":\"SKU-0001\",\"quantity\":1}],\"lines\":[]}", KEY, WEBSHOP), 400, "VALIDATION_FAILED");
-    assertProblem(http.post("/v1/atp:check", "application/json",
+    assertProblem(GATEWAY.http().post("/v1/atp:check", "application/json",
         "{\"lines\":[{\"sku\":\"SKU-0001\",\"quantity\":1}]} trailing", KEY, WEBSHOP), 400, "VALIDATION_FAILED");
   }
 
   @Test
   void aBodyThatBreaksTheSchemaIs400WithAPointerPerBadField() {
-    Answer a = http.post("/v1/atp:check", "application/json",
+    Answer a = GATEWAY.http().post("/v1/atp:check", "application/json",
         "{\"lines\":[{\"sku\":\"SKU-0001\",\"quantity\":-1},{\"quantity\":2}]}", KEY, WEBSHOP);
     assertProblem(a, 400, "VALIDATION_FAILED");
     JsonArray errors = a.json().getJsonArray("errors");
@@ -171,20 +160,20 @@ class GatewayHttpTest {
 
   @Test
   void malformedJsonIs400() {
-    assertProblem(http.post("/v1/atp:check", "application/json", "{\"lines\": [", KEY, WEBSHOP),
+    assertProblem(GATEWAY.http().post("/v1/atp:check", "application/json", "{\"lines\": [", KEY, WEBSHOP),
         400, "VALIDATION_FAILED");
   }
 
   @Test
   void aWrongContentTypeIs415() {
-    assertProblem(http.post("/v1/atp:check", "text/plain", "lines", KEY, WEBSHOP), 415, "UNSUPPORTED_MEDIA_TYPE");
+    assertProblem(GATEWAY.http().post("/v1/atp:check", "text/plain", "lines", KEY, WEBSHOP), 415, "UNSUPPORTED_MEDIA_TYPE");
   }
 
   @Test
   void twoContentTypesAreRefusedWhicheverComesFirst() {
     String body = "{\"lines\":[{\"sku\":\"SKU-0001\",\"quantity\":1}]}";
     for (String[] types : new String[][] {{"application/json", "text/plain"}, {"text/plain", "application/json"}}) {
-      Answer twice = http.post("/v1/atp:check", types[0], body, KEY, WEBSHOP, "Content-Type", types[1]);
+      Answer twice = GATEWAY.http().post("/v1/atp:check", types[0], body, KEY, WEBSHOP, "Content-Type", types[1]);
       assertProblem(twice, 400, "VALIDATION_FAILED");
       assertEquals("header:Content-Type", twice.json().getJsonArray("errors").getJsonObject(0).getString("pointer"));
     }
@@ -193,26 +182,26 @@ class GatewayHttpTest {
   @Test
   void aBodyOverTheLimitIs413() {
     String big = "{\"lines\":[{\"sku\":\"" + "A".repeat(300 * 1024) + "\",\"quantity\":1}]}";
-    assertProblem(http.post("/v1/atp:check", "application/json", big, KEY, WEBSHOP), 413, "PAYLOAD_TOO_LARGE");
+    assertProblem(GATEWAY.http().post("/v1/atp:check", "application/json", big, KEY, WEBSHOP), 413, "PAYLOAD_TOO_LARGE");
   }
 
   @Test
   void anUnknownPathIs404ProblemJson() {
-    assertProblem(http.get("/nothing/here"), 404, "NOT_FOUND");
+    assertProblem(GATEWAY.http().get("/nothing/here"), 404, "NOT_FOUND");
   }
 
   @Test
   void theOpenApiDocumentIsServed() {
-    Answer a = http.get("/openapi.yaml");
+    Answer a = GATEWAY.http().get("/openapi.yaml");
     assertEquals(200, a.status());
     assertTrue(a.body().contains("openapi: 3.1"), a.body().substring(0, Math.min(200, a.body().length())));
   }
 
   @Test
   void httpMetricsAreLabelledByRouteTemplateNeverByRawPath() {
-    http.get("/v1/atp/SKU-METRIC-1", KEY, WEBSHOP);
-    http.get("/v1/atp/SKU-METRIC-2", KEY, WEBSHOP);
-    Answer metrics = http.get("/metrics");
+    GATEWAY.http().get("/v1/atp/SKU-METRIC-1", KEY, WEBSHOP);
+    GATEWAY.http().get("/v1/atp/SKU-METRIC-2", KEY, WEBSHOP);
+    Answer metrics = GATEWAY.http().get("/metrics");
     assertEquals(200, metrics.status());
     String httpLines = metrics.body().lines().filter(l -> l.startsWith("vertx_http_server"))
         .collect(java.util.stream.Collectors.joining("\n"));
@@ -229,17 +218,17 @@ class GatewayHttpTest {
     String unauthorized = "vertx_http_server_requests_total{code=\"401\",method=\"GET\",route=\"/v1/atp/{sku}\"}";
     String notAllowed = "vertx_http_server_requests_total{code=\"405\",method=\"DELETE\",route=\"/v1/atp/{sku}\"}";
     String channel = "gateway_requests_total{channel=\"webshop\",outcome=\"client_error\",route_class=\"atp\"}";
-    String before = http.get("/metrics").body();
+    String before = GATEWAY.http().get("/metrics").body();
 
-    http.get("/v1/atp/SKU-METER-1", KEY, WEBSHOP);
-    http.get("/v1/atp/SKU-METER-2", KEY, WEBSHOP);
-    Answer brew = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base() + "/coffee"))
+    GATEWAY.http().get("/v1/atp/SKU-METER-1", KEY, WEBSHOP);
+    GATEWAY.http().get("/v1/atp/SKU-METER-2", KEY, WEBSHOP);
+    Answer brew = GATEWAY.http().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(GATEWAY.http().base() + "/coffee"))
         .method("BREW", java.net.http.HttpRequest.BodyPublishers.noBody()));
     assertEquals(404, brew.status(), brew.body());
-    assertEquals(401, http.get("/v1/atp/SKU-METER-3").status(), "refused before its route ran");
-    assertEquals(405, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base()
+    assertEquals(401, GATEWAY.http().get("/v1/atp/SKU-METER-3").status(), "refused before its route ran");
+    assertEquals(405, GATEWAY.http().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(GATEWAY.http().base()
         + "/v1/atp/SKU-METER-4")).DELETE(), KEY, WEBSHOP).status());
-    String after = http.get("/metrics").body();
+    String after = GATEWAY.http().get("/metrics").body();
 
     assertEquals(2, OrdersTest.sample(after, atp404) - Math.max(0, OrdersTest.sample(before, atp404)), after);
     assertEquals(2, OrdersTest.sample(after, atpTime) - Math.max(0, OrdersTest.sample(before, atpTime)), after);

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidegate.dev.DemoData;
 import io.tidegate.dev.Eventually;
-import io.tidegate.dev.Http;
 import io.tidegate.dev.Http.Answer;
 import io.tidegate.dev.TestStack;
 import io.tidegate.schemas.Topics;
@@ -26,9 +25,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The first slice end to end: position events published to the real broker become ATP answers;
@@ -38,19 +36,9 @@ import org.junit.jupiter.api.Test;
 class InventoryFeedTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(20);
-  private static GatewayApp app;
-  private static Http http;
 
-  @BeforeAll
-  static void start() {
-    app = GatewayApp.start(TestStack.get().config()).await();
-    http = new Http(app.port());
-  }
-
-  @AfterAll
-  static void stop() {
-    app.stop().await();
-  }
+  @RegisterExtension
+  static final RunningGateway GATEWAY = new RunningGateway();
 
   @Test
   void aPublishedPositionIsServedWithTheContractFields() throws Exception {
@@ -88,11 +76,11 @@ class InventoryFeedTest {
       assertEquals(stale, ((JsonObject) location).getBoolean("stale"), "stale per location: " + atp.encode());
     }
 
-    Answer onlyDc2 = http.get("/v1/atp/" + sku + "?location=DC2", "X-Api-Key", "dev-webshop-key");
+    Answer onlyDc2 = GATEWAY.http().get("/v1/atp/" + sku + "?location=DC2", "X-Api-Key", "dev-webshop-key");
     assertEquals(200, onlyDc2.status());
     assertEquals(1, onlyDc2.json().getJsonArray("locations").size());
     assertEquals(35, onlyDc2.json().getJsonObject("total").getInteger("available"));
-    assertProblem(http.get("/v1/atp/" + sku + "?location=DC9", "X-Api-Key", "dev-webshop-key"), 404, "NOT_FOUND");
+    assertProblem(GATEWAY.http().get("/v1/atp/" + sku + "?location=DC9", "X-Api-Key", "dev-webshop-key"), 404, "NOT_FOUND");
   }
 
   @Test
@@ -103,7 +91,7 @@ class InventoryFeedTest {
     publish(position(sku, "DC2", 1, 45, 0, 0, 0));
     awaitAtp(sku, body -> body.getJsonArray("locations").size() == 2);
 
-    Answer check = http.post("/v1/atp:check", "application/json", new JsonObject()
+    Answer check = GATEWAY.http().post("/v1/atp:check", "application/json", new JsonObject()
         .put("requestedDate", "2026-11-27")
         .put("lines", new JsonArray()
             .add(new JsonObject().put("sku", sku).put("quantity", 80))
@@ -120,12 +108,12 @@ class InventoryFeedTest {
     assertEquals("DC2", lines.getJsonObject(2).getJsonArray("shipFrom").getJsonObject(0).getString("location"));
     assertEquals("2026-11-27", check.json().getString("requestedDate"));
 
-    Answer unknown = http.post("/v1/atp:check", "application/json",
+    Answer unknown = GATEWAY.http().post("/v1/atp:check", "application/json",
         "{\"lines\":[{\"sku\":\"" + sku + "\",\"quantity\":1},{\"sku\":\"NOPE-1\",\"quantity\":1}]}",
         "X-Api-Key", "dev-webshop-key");
     assertProblem(unknown, 404, "NOT_FOUND");
     assertEquals("/lines/1/sku", unknown.json().getJsonArray("errors").getJsonObject(0).getString("pointer"));
-    Answer elsewhere = http.post("/v1/atp:check", "application/json",
+    Answer elsewhere = GATEWAY.http().post("/v1/atp:check", "application/json",
         "{\"lines\":[{\"sku\":\"" + sku + "\",\"quantity\":1,\"location\":\"DC9\"}]}", "X-Api-Key", "dev-webshop-key");
     assertProblem(elsewhere, 404, "NOT_FOUND");
     assertEquals("/lines/0/location", elsewhere.json().getJsonArray("errors").getJsonObject(0).getString("pointer"));
@@ -172,7 +160,7 @@ class InventoryFeedTest {
     publish(position(after, "DC1", 1, 42, 0, 0, 0));
 
     assertEquals(42, awaitAtp(after, body -> true).getJsonArray("locations").getJsonObject(0).getInteger("onHand"));
-    assertProblem(http.get("/v1/atp/" + schemaBreaker, "X-Api-Key", "dev-webshop-key"), 404, "NOT_FOUND");
+    assertProblem(GATEWAY.http().get("/v1/atp/" + schemaBreaker, "X-Api-Key", "dev-webshop-key"), 404, "NOT_FOUND");
 
     List<ConsumerRecord<String, byte[]>> dlq = read(Topics.dlqOf(Topics.INVENTORY_POSITIONS), 2, badKey,
         schemaBreaker + "@DC1");
@@ -235,7 +223,7 @@ class InventoryFeedTest {
   }
 
   private static JsonObject awaitAtp(String sku, java.util.function.Predicate<JsonObject> done) {
-    return Eventually.await(DEADLINE, "ATP of " + sku, () -> http.get("/v1/atp/" + sku, "X-Api-Key", "dev-webshop-key"),
+    return Eventually.await(DEADLINE, "ATP of " + sku, () -> GATEWAY.http().get("/v1/atp/" + sku, "X-Api-Key", "dev-webshop-key"),
         a -> a.status() == 200 && done.test(a.json())).json();
   }
 

@@ -3,16 +3,13 @@ package io.tidegate.gateway;
 import static io.tidegate.gateway.GatewayHttpTest.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.tidegate.dev.Http;
 import io.tidegate.dev.Http.Answer;
-import io.tidegate.dev.TestStack;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The line caps are configuration (pricing.maxQuoteLines, orders.maxLines), below the contract's
@@ -23,33 +20,23 @@ class LineCapsTest {
 
   private static final String KEY = "X-Api-Key";
   private static final String WEBSHOP = "dev-webshop-key";
-  private static GatewayApp app;
-  private static Http http;
 
-  @BeforeAll
-  static void start() {
-    app = GatewayApp.start(TestStack.get().config(Map.of("TIDEGATE_PRICING_MAX_QUOTE_LINES", "2",
-        "TIDEGATE_ORDERS_MAX_LINES", "2"))).await();
-    http = new Http(app.port());
-  }
-
-  @AfterAll
-  static void stop() {
-    app.stop().await();
-  }
+  @RegisterExtension
+  static final RunningGateway GATEWAY = new RunningGateway(Map.of("TIDEGATE_PRICING_MAX_QUOTE_LINES", "2",
+        "TIDEGATE_ORDERS_MAX_LINES", "2"));
 
   @Test
   void aQuoteOverItsConfiguredCapIs400AndOneAtItIsPriced() {
-    assertCapped(http.post("/v1/prices:quote", "application/json", new JsonObject().put("currency", "EUR")
+    assertCapped(GATEWAY.http().post("/v1/prices:quote", "application/json", new JsonObject().put("currency", "EUR")
         .put("lines", lines(3)).encode(), KEY, WEBSHOP), "at most 2 lines per quote");
-    assertEquals(201, http.post("/v1/prices:quote", "application/json", new JsonObject().put("currency", "EUR")
+    assertEquals(201, GATEWAY.http().post("/v1/prices:quote", "application/json", new JsonObject().put("currency", "EUR")
         .put("lines", lines(2)).encode(), KEY, WEBSHOP).status());
   }
 
   @Test
   void anOrderOverItsConfiguredCapIs400() {
     JsonObject order = OrdersTest.body(null, "C-CAP", "SKU-0001", 1).put("lines", lines(3));
-    assertCapped(http.post("/v1/orders", "application/json", order.encode(), KEY, WEBSHOP, "Idempotency-Key",
+    assertCapped(GATEWAY.http().post("/v1/orders", "application/json", order.encode(), KEY, WEBSHOP, "Idempotency-Key",
         UUID.randomUUID().toString()), "at most 2 lines per order");
   }
 

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidegate.dev.DemoData;
 import io.tidegate.dev.Eventually;
-import io.tidegate.dev.Http;
 import io.tidegate.dev.Http.Answer;
 import io.tidegate.dev.TestStack;
 import io.tidegate.schemas.Topics;
@@ -19,9 +18,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Price quotes end to end: rule versions published to the real broker become quotes, stored in the
@@ -32,19 +30,9 @@ class PricingTest {
   private static final Duration DEADLINE = Duration.ofSeconds(20);
   private static final String WEBSHOP = "dev-webshop-key";
   private static final String MARKETPLACE = "dev-marketplace-key";
-  private static GatewayApp app;
-  private static Http http;
 
-  @BeforeAll
-  static void start() {
-    app = GatewayApp.start(TestStack.get().config()).await();
-    http = new Http(app.port());
-  }
-
-  @AfterAll
-  static void stop() {
-    app.stop().await();
-  }
+  @RegisterExtension
+  static final RunningGateway GATEWAY = new RunningGateway();
 
   @Test
   void aChannelGetsAStoredQuoteWithTierPricesTotalsAndUnpricedLines() {
@@ -77,12 +65,12 @@ class PricingTest {
     assertTrue(!validUntil.isBefore(before.plusSeconds(899)) && validUntil.isBefore(Instant.now().plusSeconds(901)),
         "validUntil 900 s ahead: " + validUntil);
 
-    Answer read = http.get("/v1/prices/quotes/" + q.getString("quoteId"), "X-Api-Key", WEBSHOP);
+    Answer read = GATEWAY.http().get("/v1/prices/quotes/" + q.getString("quoteId"), "X-Api-Key", WEBSHOP);
     assertEquals(200, read.status(), read.body());
     assertEquals(q, read.json());
-    assertProblem(http.get("/v1/prices/quotes/" + q.getString("quoteId"), "X-Api-Key", MARKETPLACE), 404,
+    assertProblem(GATEWAY.http().get("/v1/prices/quotes/" + q.getString("quoteId"), "X-Api-Key", MARKETPLACE), 404,
         "NOT_FOUND");
-    assertProblem(http.get("/v1/prices/quotes/" + UUID.randomUUID(), "X-Api-Key", WEBSHOP), 404, "NOT_FOUND");
+    assertProblem(GATEWAY.http().get("/v1/prices/quotes/" + UUID.randomUUID(), "X-Api-Key", WEBSHOP), 404, "NOT_FOUND");
   }
 
   @Test
@@ -95,14 +83,14 @@ class PricingTest {
 
     TestStack.get().postgres().query("UPDATE quotes SET valid_until = now() - interval '23 hours'"
         + " WHERE quote_id = '" + id + "' RETURNING quote_id");
-    Answer old = http.get("/v1/prices/quotes/" + id, "X-Api-Key", WEBSHOP);
+    Answer old = GATEWAY.http().get("/v1/prices/quotes/" + id, "X-Api-Key", WEBSHOP);
     assertEquals(200, old.status(), "expired 23 h ago, within the 24 h retention: " + old.body());
     assertEquals(q, old.json(), "as it was answered");
-    assertProblem(http.get("/v1/prices/quotes/" + id, "X-Api-Key", MARKETPLACE), 404, "NOT_FOUND");
+    assertProblem(GATEWAY.http().get("/v1/prices/quotes/" + id, "X-Api-Key", MARKETPLACE), 404, "NOT_FOUND");
 
     TestStack.get().postgres().query("UPDATE quotes SET valid_until = now() - interval '25 hours'"
         + " WHERE quote_id = '" + id + "' RETURNING quote_id");
-    assertProblem(http.get("/v1/prices/quotes/" + id, "X-Api-Key", WEBSHOP), 404, "NOT_FOUND");
+    assertProblem(GATEWAY.http().get("/v1/prices/quotes/" + id, "X-Api-Key", WEBSHOP), 404, "NOT_FOUND");
   }
 
   @Test
@@ -157,7 +145,7 @@ class PricingTest {
     assertProblem(quote(WEBSHOP, null, "eur", line("SKU-0001", 1)), 400, "VALIDATION_FAILED");
     Answer zeroQuantity = quote(WEBSHOP, null, "EUR", line("SKU-0001", 0));
     assertProblem(zeroQuantity, 400, "VALIDATION_FAILED");
-    Answer badAt = http.post("/v1/prices:quote", "application/json", new JsonObject().put("currency", "EUR")
+    Answer badAt = GATEWAY.http().post("/v1/prices:quote", "application/json", new JsonObject().put("currency", "EUR")
         .put("at", "yesterday").put("lines", new JsonArray().add(line("SKU-0001", 1))).encode(), "X-Api-Key", WEBSHOP);
     assertProblem(badAt, 400, "VALIDATION_FAILED");
     assertNotNull(badAt.json().getJsonArray("errors"));
@@ -182,7 +170,7 @@ class PricingTest {
     if (customerId != null) {
       body.put("customerId", customerId);
     }
-    return http.post("/v1/prices:quote", "application/json", body.encode(), "X-Api-Key", key);
+    return GATEWAY.http().post("/v1/prices:quote", "application/json", body.encode(), "X-Api-Key", key);
   }
 
   private static JsonObject line(String sku, int quantity) {
