@@ -40,6 +40,7 @@ import io.tidegate.pricing.GetQuoteHandler;
 import io.tidegate.pricing.QuotePricesHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.time.Clock;
+import java.util.function.BooleanSupplier;
 
 /**
  * The router of one HTTP verticle instance: cross-cutting handlers first (request metrics,
@@ -53,6 +54,9 @@ final class ApiRoutes {
 
   private static final Buffer LIVE = Buffer.buffer("{\"status\":\"UP\"}");
   private static final String ADMIN = "/admin/";
+  private static final String STOCK = "The stock (inventory and soft reservations)";
+  /** A start's replay takes seconds (README: about 8 s for a million positions). */
+  private static final long WARMING_UP_RETRY_AFTER_SECONDS = 5;
 
   private final Services services;
   private final RequestMetrics metrics;
@@ -115,16 +119,18 @@ final class ApiRoutes {
   }
 
   private void publicOperations(OpenApiRoutes ops) {
-    ops.operation("getAtp", new GetAtpHandler(services.inventory(), services.reservations(),
-        services.inventoryFeed()));
-    ops.operation("checkAtp", new CheckAtpHandler(services.inventory(), services.reservations(),
+    BooleanSupplier stock = services.stockLoaded();
+    ops.operation("getAtp", once(stock, STOCK, new GetAtpHandler(services.inventory(), services.reservations(),
+        services.inventoryFeed())));
+    ops.operation("checkAtp", once(stock, STOCK, new CheckAtpHandler(services.inventory(), services.reservations(),
         services.inventoryFeed(), channel -> services.config().channel(channel)
-            .map(io.tidegate.config.ChannelSettings::locationPriority).orElse(List.of()), Clock.systemUTC()));
-    ops.operation("quotePrices", new QuotePricesHandler(services.prices(), services.quotes(),
-        services.config().pricing(), Clock.systemUTC()));
+            .map(io.tidegate.config.ChannelSettings::locationPriority).orElse(List.of()), Clock.systemUTC())));
+    ops.operation("quotePrices", once(services.pricesLoaded(), "The price book",
+        new QuotePricesHandler(services.prices(), services.quotes(), services.config().pricing(), Clock.systemUTC())));
     ops.operation("getQuote", new GetQuoteHandler(services.quotes(), services.config().pricing().quoteRetentionHours()));
-    ops.bodyCheck("createOrder", services.intake()::unknownSkus)
-        .operation("createOrder", new CreateOrderHandler(services.intake()));
+    // Until the stock is loaded, a SKU missing from it is not unknown: no pointer says so.
+    ops.bodyCheck("createOrder", body -> stock.getAsBoolean() ? services.intake().unknownSkus(body) : List.of())
+        .operation("createOrder", once(stock, STOCK, new CreateOrderHandler(services.intake())));
     ops.operation("getOrder", new GetOrderHandler(services.orders()));
     ops.operation("findOrders", new FindOrdersHandler(services.orders()));
     ops.operation("liveness", rc -> Responses.json(rc, 200, LIVE));
@@ -169,6 +175,23 @@ final class ApiRoutes {
     rc.fail(new ApiFailure.NotFound("Throttling is disabled on this instance (throttling.enabled=false)"));
   }
 
+  /**
+   * {@code handler} once what it answers from is loaded. Before the first complete replay of its
+   * feeds after a start, a read model would give wrong answers that look final (a known SKU 404,
+   * an order refused for an unknown SKU, a quote line NOT_PRICED): until then, 503 with
+   * {@code Retry-After}, as {@code /health/ready} is 503.
+   */
+  private static Handler<RoutingContext> once(BooleanSupplier loaded, String what, Handler<RoutingContext> handler) {
+    return rc -> {
+      if (loaded.getAsBoolean()) {
+        handler.handle(rc);
+      } else {
+        rc.fail(new ApiFailure.DependencyUnavailable(what + " of this instance is still loading after its start",
+            WARMING_UP_RETRY_AFTER_SECONDS));
+      }
+    };
+  }
+
   private static Handler<RoutingContext> under(String prefix, Handler<RoutingContext> handler) {
     return rc -> {
       if (rc.normalizedPath().startsWith(prefix)) {
@@ -181,7 +204,9 @@ final class ApiRoutes {
 
   /**
    * What the routes of every HTTP instance share: read models, stores, key tables, health, metrics.
-   * {@code bearerTokens} is null when bearer tokens are off.
+   * {@code bearerTokens} is null when bearer tokens are off. {@code stockLoaded}: the inventory and
+   * the soft reservations have been replayed in full once since the start; {@code pricesLoaded}: the
+   * price book has.
    */
   record Services(io.tidegate.config.GatewayConfig config, io.tidegate.atp.InventoryReadModel inventory,
                   io.tidegate.atp.ReservationBook reservations, io.tidegate.kafka.FeedStatus inventoryFeed,
@@ -189,6 +214,6 @@ final class ApiRoutes {
                   ApiKeys<Channel> channelKeys, BearerTokens bearerTokens, ApiKeys<String> adminKeys,
                   HealthChecks readiness, PrometheusMeterRegistry registry, Buffer openApiYaml, ApiContract contract,
                   OrderIntake intake, OrderRepository orders, DeadLetterAdmin deadLetters, OrderReport orderReport,
-                  Throttles throttles, AuditLog audit) {
+                  Throttles throttles, AuditLog audit, BooleanSupplier stockLoaded, BooleanSupplier pricesLoaded) {
   }
 }

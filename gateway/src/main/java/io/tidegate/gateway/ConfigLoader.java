@@ -41,6 +41,7 @@ public final class ConfigLoader {
   /** Maps whose keys are the operator's own (channel names, client properties). */
   private static final List<String> FREE_MAPS = List.of("channels", "kafka.properties", "pricing.customerGroups");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConfigLoader.class);
 
   private ConfigLoader() {
   }
@@ -53,8 +54,61 @@ public final class ConfigLoader {
       }
       merge(tree, read(file), "");
     }
-    applyEnv(tree, env, "");
+    java.util.Set<String> settable = new java.util.HashSet<>();
+    applyEnv(tree, env, "", settable);
+    unknownEnv(env, settable).forEach(LOG::warn);
     return build(tree);
+  }
+
+  /**
+   * Not settings, yet ours: the configuration file, the log format and level (logback), and the dev
+   * tools' own variables (dev stack, ERP simulator, embedded broker and PostgreSQL).
+   */
+  private static final List<String> OTHER_VARIABLES = List.of("TIDEGATE_CONFIG", "TIDEGATE_LOG_FORMAT",
+      "TIDEGATE_LOG_LEVEL", "TIDEGATE_KAFKA_PORT", "TIDEGATE_KAFKA_BOOTSTRAP");
+  private static final List<String> OTHER_PREFIXES = List.of("TIDEGATE_DEV_", "TIDEGATE_ERP_SIM_", "TIDEGATE_PG_",
+      // Kubernetes' service links for a service named "tidegate"
+      "TIDEGATE_SERVICE_", "TIDEGATE_PORT");
+
+  /**
+   * A warning for each {@code TIDEGATE_*} variable that sets nothing (a typo such as
+   * {@code TIDEGATE_HTTP_PROT} would otherwise be ignored without a word), naming the closest
+   * setting. A warning, not a refusal to start: variables of that prefix can come from elsewhere.
+   */
+  static List<String> unknownEnv(Map<String, String> env, java.util.Set<String> settable) {
+    List<String> warnings = new ArrayList<>();
+    env.keySet().stream().filter(name -> name.startsWith("TIDEGATE_")).sorted().forEach(name -> {
+      String setting = name.endsWith("_FILE") ? name.substring(0, name.length() - "_FILE".length()) : name;
+      if (settable.contains(setting) || OTHER_VARIABLES.contains(name)
+          || OTHER_PREFIXES.stream().anyMatch(name::startsWith)) {
+        return;
+      }
+      String closest = settable.stream().min(java.util.Comparator.comparingInt(known -> distance(known, setting)))
+          .filter(known -> distance(known, setting) <= 3).map(known -> "; did you mean " + known + "?")
+          .orElse("; channels, kafka.properties and pricing.customerGroups can be set only in the file");
+      warnings.add("environment variable " + name + " sets nothing and is ignored" + closest);
+    });
+    return warnings;
+  }
+
+  /** Levenshtein distance. */
+  private static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int change = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + change);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
   }
 
   /** The file named by {@code --config}, else {@code TIDEGATE_CONFIG}, else {@code config/tidegate.yaml} if present. */
@@ -84,8 +138,7 @@ public final class ConfigLoader {
       Map<String, Object> tree = YAML.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() { });
       return tree == null ? new LinkedHashMap<>() : tree;
     } catch (IOException e) {
-      throw new ConfigException("configuration file '" + file + "' is not valid YAML: "
-          + e.getMessage().lines().findFirst().orElse(""));
+      throw ConfigException.notYaml("configuration file '" + file + "'", e);
     }
   }
 
@@ -107,15 +160,17 @@ public final class ConfigLoader {
   }
 
   @SuppressWarnings("unchecked")
-  private static void applyEnv(Map<String, Object> tree, Map<String, String> env, String prefix) {
+  private static void applyEnv(Map<String, Object> tree, Map<String, String> env, String prefix,
+                               java.util.Set<String> settable) {
     for (Map.Entry<String, Object> e : tree.entrySet()) {
       String key = prefix + e.getKey();
       if (FREE_MAPS.contains(key)) {
         continue;
       }
       if (e.getValue() instanceof Map) {
-        applyEnv((Map<String, Object>) e.getValue(), env, key + ".");
+        applyEnv((Map<String, Object>) e.getValue(), env, key + ".", settable);
       } else if (!(e.getValue() instanceof List)) {
+        settable.add(envName(key));
         String value = env.get(envName(key));
         String file = env.get(envName(key) + "_FILE");
         if (value != null) {

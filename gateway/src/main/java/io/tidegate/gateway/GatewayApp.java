@@ -201,9 +201,10 @@ public final class GatewayApp {
   }
 
   private Future<Void> boot(GatewayConfig config, PrometheusMeterRegistry registry) {
-    return migrate(1)
+    // The throttle file first: a mistake in it is reported at once, not after waiting for PostgreSQL.
+    return throttles(config, registry).compose(throttles -> migrate(1)
         .compose(n -> vertx.executeBlocking(StartupResources::load))
-        .compose(res -> throttles(config, registry).compose(throttles -> {
+        .compose(res -> {
           EventPublisher publisher = new EventPublisher(vertx, producer, res.codec(), config.kafka().sendTimeoutMs(),
               registry);
           StoreGuard storeGuard = StoreGuard.create(vertx, config.postgres().requestTimeoutMs(), registry);
@@ -224,10 +225,11 @@ public final class GatewayApp {
               .compose(v -> bearerTokens(config))
               .compose(v -> deployHttp(config, new ApiRoutes.Services(config, inventory, reservations,
                   inventoryFeed, prices, quotes, channelKeys(config), bearerTokens,
-                  adminKeys(config), Readiness.create(vertx, admin, pool, inventoryFeed, priceFeed, reservationFeeds,
+                  adminKeys(config), Readiness.create(vertx, admin, config.kafka().bootstrapServers(), pool,
+                      config.postgres().host() + ":" + config.postgres().port(), inventoryFeed, priceFeed, reservationFeeds,
                       poster::breakerState, publisher::breakerState, storeGuard::breakerState, () -> draining),
                   registry, res.openApiYaml(), res.contract(), intake, orders, deadLetterAdmin, orderReport(config),
-                  throttles, audit),
+                  throttles, audit, this::stockLoaded, priceFeed::everInSync),
                   registry));
         }))
         .onSuccess(v -> housekeeping(config));
@@ -311,6 +313,11 @@ public final class GatewayApp {
     });
   }
 
+  /** The inventory and the soft reservations replayed in full once since the start. */
+  private boolean stockLoaded() {
+    return inventoryFeed.everInSync() && reservationFeeds.stream().allMatch(FeedStatus::everInSync);
+  }
+
   private static FeedStatus feedStatus(GatewayConfig config) {
     return new FeedStatus(config.atp().staleAfterSeconds() * 1000L, System::currentTimeMillis);
   }
@@ -337,7 +344,8 @@ public final class GatewayApp {
     HttpServerVerticle first = new HttpServerVerticle(config.http(), config.http().host(), config.http().port(),
         routes::publicRouter, budget);
     int instances = config.http().effectiveInstances();
-    Future<Void> listening = vertx.deployVerticle(first).compose(id -> {
+    Future<Void> listening = vertx.deployVerticle(first)
+        .recover(e -> cannotListen(config.http().host(), config.http().port(), "http.port", e)).compose(id -> {
       port = first.actualPort();
       if (instances == 1) {
         return Future.succeededFuture();
@@ -352,12 +360,19 @@ public final class GatewayApp {
     String adminHost = config.admin().host().isEmpty() ? config.http().host() : config.admin().host();
     HttpServerVerticle adminListener = new HttpServerVerticle(config.http(), adminHost, config.admin().port(),
         routes::adminRouter, new ConnectionGuard.Budget("admin", config.http().maxConnections(), registry));
-    return listening.compose(v -> vertx.deployVerticle(adminListener)).map(id -> {
+    return listening.compose(v -> vertx.deployVerticle(adminListener)
+        .recover(e -> cannotListen(adminHost, config.admin().port(), "admin.port", e))).map(id -> {
       adminPort = adminListener.actualPort();
       LOG.info("admin API listening on {}://{}:{} (not on the public port)", config.http().scheme(), adminHost,
           adminPort);
       return null;
     });
+  }
+
+  /** A listener that could not open, with the address and the setting behind it (a port in use, say). */
+  private static <T> Future<T> cannotListen(String host, int port, String setting, Throwable e) {
+    return Future.failedFuture(new IllegalStateException("cannot listen on " + host + ":" + port + " (" + setting
+        + "): " + e.getMessage(), e));
   }
 
   /** Applies migrations, waiting for PostgreSQL for up to a minute (it may still be starting). */

@@ -80,6 +80,17 @@ public final class TestStack {
     return producer;
   }
 
+  /** A port nothing listens on (it was free a moment ago): calls to it are refused at once. */
+  private static final int NO_ERP_PORT = freePort();
+
+  private static int freePort() {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Environment overrides that point the repository's configuration at this stack. */
   public Map<String, String> env() {
     Map<String, String> env = new HashMap<>();
@@ -91,6 +102,9 @@ public final class TestStack {
     env.put("TIDEGATE_POSTGRES_PASSWORD", postgres.password());
     env.put("TIDEGATE_POSTGRES_DATABASE", postgres.database());
     env.put("TIDEGATE_ATP_LAG_CHECK_INTERVAL_MS", "200");
+    // No ERP unless a test starts its own simulator: the configuration's 127.0.0.1:8090 may be a
+    // dev stack's simulator, which must not get the tests' orders.
+    env.put("TIDEGATE_ERP_BASE_URL", "http://127.0.0.1:" + NO_ERP_PORT);
     env.put("TIDEGATE_THROTTLING_FILE", repoConfig().toAbsolutePath().getParent().resolve("throttles.yaml").toString());
     return env;
   }

@@ -60,6 +60,7 @@ class AlertAndDashboardMetricsTest {
     env.put("TIDEGATE_ERP_BASE_URL", "http://127.0.0.1:" + erp.actualPort());
     healthy = GatewayApp.start(TestStack.get().config(env)).await();
     healthyHttp = new Http(healthy.port());
+    RunningGateway.awaitReady(healthyHttp);
 
     // The instance in trouble: a producer that refuses every record (max.request.size of 1 byte),
     // an ERP nobody listens on, and a throttle file of its own that the test breaks later.

@@ -93,6 +93,7 @@ class BearerTokenTest {
       startupLog = all.all();
     }
     http = new Http(app.port());
+    RunningGateway.awaitReady(http);
   }
 
   @AfterAll

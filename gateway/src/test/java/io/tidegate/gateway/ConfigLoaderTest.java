@@ -11,6 +11,7 @@ import io.tidegate.dev.TestStack;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +38,28 @@ class ConfigLoaderTest {
         Map.of("TIDEGATE_HTTP_PORT", "9999", "TIDEGATE_KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092"));
     assertEquals(9999, c.http().port());
     assertEquals("k1:9092,k2:9092", c.kafka().bootstrapServers());
+  }
+
+  @Test
+  void aMistypedVariableIsNamedWithTheSettingItProbablyMeant() {
+    try (io.tidegate.dev.LogCapture log = io.tidegate.dev.LogCapture.of(ConfigLoader.class.getName())) {
+      GatewayConfig c = ConfigLoader.load(TestStack.repoConfig(), Map.of("TIDEGATE_HTTP_PROT", "9999",
+          "TIDEGATE_CHANNELS_WEBSHOP_LOCATION_PRIORITY", "DC2", "TIDEGATE_POSTGRES_PASSWORD_FILE", "/dev/null",
+          "TIDEGATE_LOG_FORMAT", "json", "TIDEGATE_DEV_DIR", "/tmp/x", "TIDEGATE_SERVICE_HOST", "10.0.0.1"));
+      assertEquals(8080, c.http().port());
+      List<String> lines = log.lines();
+      assertEquals(2, lines.size(), "only the two that set nothing: " + lines);
+      assertTrue(lines.get(0).contains("TIDEGATE_CHANNELS_WEBSHOP_LOCATION_PRIORITY sets nothing")
+          && lines.get(0).contains("only in the file"), lines.get(0));
+      assertTrue(lines.get(1).contains("TIDEGATE_HTTP_PROT sets nothing and is ignored; did you mean TIDEGATE_HTTP_PORT?"),
+          lines.get(1));
+    }
+  }
+
+  @Test
+  void aFileThatIsNotYamlIsReportedWithTheLineAndColumn() {
+    ConfigException e = assertThrows(ConfigException.class, () -> load("http:\n  port: 8080\n bad: [1, 2\n"));
+    assertTrue(e.getMessage().contains("overlay.yaml' is not valid YAML at line 3, column"), e.getMessage());
   }
 
   @Test

@@ -72,6 +72,11 @@ class DatabaseHangTest {
     assertProblem(quote(http, sku), 503, "DEPENDENCY_UNAVAILABLE");
     assertTrue(System.nanoTime() - start < Duration.ofMillis(400).toNanos(),
         "the open breaker answers without waiting for the 500 ms deadline");
+    // Reported, not deciding: the database is down for every instance alike, and ATP is served.
+    Answer ready = Eventually.await(Duration.ofSeconds(10), "readiness reports the database down",
+        () -> http.get("/health/ready"), r -> r.body().contains("{\"id\":\"postgres\",\"status\":\"DOWN\""));
+    assertEquals(200, ready.status(), ready.body());
+    assertEquals("postgres", ready.json().getJsonArray("degraded").getString(0), ready.body());
 
     proxy.thaw();
     Eventually.await(Duration.ofSeconds(20), "quotes again once the database answers", () -> quote(http, sku).status(),

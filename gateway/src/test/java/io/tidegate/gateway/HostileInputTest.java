@@ -46,6 +46,7 @@ class HostileInputTest {
     // after it instead of holding the connection.
     app = GatewayApp.start(TestStack.get().config(Map.of("TIDEGATE_THROTTLING_ENABLED", "false",
         "TIDEGATE_HTTP_IDLE_TIMEOUT_SECONDS", "2"))).await();
+    RunningGateway.awaitReady(new io.tidegate.dev.Http(app.port()));
   }
 
   @AfterContainer

@@ -49,6 +49,7 @@ class ListenerSecurityTest {
         "TIDEGATE_HTTP_MAX_CONNECTIONS", Integer.toString(MAX_CONNECTIONS),
         "TIDEGATE_HTTP_REQUEST_READ_TIMEOUT_SECONDS", Integer.toString(READ_TIMEOUT_SECONDS)))).await();
     assertEquals(adminPort, app.adminPort());
+    RunningGateway.awaitReady(new io.tidegate.dev.Http(app.port()));
   }
 
   @AfterAll

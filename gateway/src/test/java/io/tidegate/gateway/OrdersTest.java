@@ -89,6 +89,7 @@ class OrdersTest {
     env.put("TIDEGATE_ORDERS_STUCK_UNSUBMITTED_MINUTES", "60");
     app = GatewayApp.start(TestStack.get().config(env)).await();
     http = new Http(app.port());
+    RunningGateway.awaitReady(http);
   }
 
   @AfterAll

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A gateway on the shared test stack for the tests of one class, started before the first and
- * stopped after the last: {@code @RegisterExtension static final RunningGateway GATEWAY = new RunningGateway();}
+ * A gateway on the shared test stack for the tests of one class, started (and ready) before the
+ * first and stopped after the last: {@code @RegisterExtension static final RunningGateway GATEWAY = new RunningGateway();}
  * then {@code GATEWAY.http().get(...)}.
  */
 final class RunningGateway implements BeforeAllCallback, AfterAllCallback {
@@ -32,6 +32,13 @@ final class RunningGateway implements BeforeAllCallback, AfterAllCallback {
   public void beforeAll(ExtensionContext context) {
     app = GatewayApp.start(TestStack.get().config(env)).await();
     http = new Http(app.port());
+    awaitReady(http);
+  }
+
+  /** Until {@code /health/ready} is 200: the read models are loaded (before, their routes answer 503). */
+  static void awaitReady(Http http) {
+    io.tidegate.dev.Eventually.await(java.time.Duration.ofSeconds(60), "/health/ready = 200",
+        () -> http.get("/health/ready").status(), status -> status == 200);
   }
 
   @Override

@@ -51,6 +51,7 @@ class ThrottlingTest {
     app = GatewayApp.start(TestStack.get().config(Map.of("TIDEGATE_THROTTLING_FILE", file.toString(),
         "TIDEGATE_THROTTLING_RELOAD_INTERVAL_MS", "200"))).await();
     http = new Http(app.port());
+    RunningGateway.awaitReady(http);
   }
 
   @AfterAll

@@ -52,6 +52,17 @@ class TlsTest {
     app = GatewayApp.start(TestStack.get().config(Map.of("TIDEGATE_HTTP_TLS_CERT_PATH", cert.toString(),
         "TIDEGATE_HTTP_TLS_KEY_PATH", key.toString()))).await();
     trusting = HttpClient.newBuilder().sslContext(trusting(cert)).connectTimeout(Duration.ofSeconds(5)).build();
+    io.tidegate.dev.Eventually.await(Duration.ofSeconds(60), "/health/ready = 200",
+        () -> {
+          try {
+            return get(trusting, "https", "/health/ready").statusCode();
+          } catch (IOException e) {
+            return -1;
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+          }
+        }, status -> status == 200);
   }
 
   @AfterAll

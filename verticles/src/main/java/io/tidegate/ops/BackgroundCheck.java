@@ -25,6 +25,8 @@ public final class BackgroundCheck<T> {
   private Future<T> latest;
   private Future<T> pending;
   private long pendingSince;
+  private java.util.function.BiConsumer<Boolean, Throwable> onChange = (up, cause) -> { };
+  private Boolean reportedUp;
 
   BackgroundCheck(Supplier<Future<T>> check, long timeoutMs, LongSupplier clock) {
     this.check = check;
@@ -40,8 +42,18 @@ public final class BackgroundCheck<T> {
     return background;
   }
 
+  /**
+   * Told when the outcome turns (false and the cause when the dependency stops answering, true when
+   * it answers again), at the next check after it did; a first outcome that is up is not told.
+   */
+  public synchronized BackgroundCheck<T> onChange(java.util.function.BiConsumer<Boolean, Throwable> listener) {
+    this.onChange = listener;
+    return this;
+  }
+
   /** Starts a check unless one is still waiting for its answer. */
   synchronized void run() {
+    report();
     if (pending != null) {
       return;
     }
@@ -49,6 +61,18 @@ public final class BackgroundCheck<T> {
     pending = started;
     pendingSince = clock.getAsLong();
     started.onComplete(ar -> finished(started));
+  }
+
+  private void report() {
+    Future<T> now = latest != null || pending != null ? latest() : null;
+    if (now == null || !now.isComplete()) {
+      return;
+    }
+    boolean up = now.succeeded();
+    if (reportedUp == null ? !up : reportedUp != up) {
+      onChange.accept(up, now.cause());
+    }
+    reportedUp = up;
   }
 
   private Future<T> start() {

@@ -42,7 +42,18 @@ public final class ThrottleFile {
 
   /** Reads and parses the file without blocking the event loop; a failed future carries the reason. */
   public static Future<ThrottleSettings> load(Vertx vertx, String path, Set<String> knownChannels) {
-    return vertx.fileSystem().readFile(path).map(buffer -> parse(buffer.toString(), knownChannels));
+    return vertx.fileSystem().readFile(path)
+        .recover(e -> Future.failedFuture(new ConfigException("throttle file '" + path + "' (throttling.file) cannot be"
+            + " read: " + (e.getCause() != null ? e.getCause() : e))))
+        .map(buffer -> {
+          try {
+            return parse(buffer.toString(), knownChannels);
+          } catch (ConfigException e) {
+            String named = "throttle file '" + path + "'";
+            throw new ConfigException(e.getMessage().startsWith("throttle file ")
+                ? named + e.getMessage().substring("throttle file".length()) : named + ": " + e.getMessage());
+          }
+        });
   }
 
   @SuppressWarnings("unchecked")
@@ -54,7 +65,7 @@ public final class ThrottleFile {
     try {
       tree = YAML.readValue(yaml, Object.class);
     } catch (IOException e) {
-      throw new ConfigException("throttle file is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+      throw ConfigException.notYaml("throttle file", e);
     }
     if (!(tree instanceof Map)) {
       throw ConfigException.invalid("(root)", tree, "a mapping with the sections defaults, plans, channels, overload");

@@ -66,6 +66,27 @@ class BackgroundCheckTest {
   }
 
   @Test
+  void aTurnIsToldOnceEachWayAndAFirstUpNotAtAll() {
+    List<String> told = new ArrayList<>();
+    check.onChange((up, cause) -> told.add(up ? "up" : "down: " + cause.getMessage()));
+    check.run();
+    calls.get(0).complete("up");
+    check.run();
+    calls.get(1).fail("refused");
+    check.run();
+    check.run();
+    now.addAndGet(3000);
+    check.run();
+    calls.get(2).complete("up");
+    check.run();
+    check.run();
+    assertEquals(List.of("down: refused", "up"), told);
+    now.addAndGet(3000);
+    check.run();
+    assertEquals("down: no answer within 3000 ms", told.get(2), "a check that hangs is a turn too");
+  }
+
+  @Test
   void aCheckThatThrowsCountsAsFailed() {
     BackgroundCheck<String> throwing = new BackgroundCheck<>(() -> {
       throw new IllegalStateException("closed");
