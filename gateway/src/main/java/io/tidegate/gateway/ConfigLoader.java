@@ -78,7 +78,9 @@ public final class ConfigLoader {
   static List<String> unknownEnv(Map<String, String> env, java.util.Set<String> settable) {
     List<String> warnings = new ArrayList<>();
     env.keySet().stream().filter(name -> name.startsWith("TIDEGATE_")).sorted().forEach(name -> {
-      String setting = name.endsWith("_FILE") ? name.substring(0, name.length() - "_FILE".length()) : name;
+      // TIDEGATE_THROTTLING_FILE is throttling.file itself; TIDEGATE_POSTGRES_PASSWORD_FILE names a secret's file
+      String setting = name.endsWith("_FILE") && !settable.contains(name)
+          ? name.substring(0, name.length() - "_FILE".length()) : name;
       if (settable.contains(setting) || OTHER_VARIABLES.contains(name)
           || OTHER_PREFIXES.stream().anyMatch(name::startsWith)) {
         return;

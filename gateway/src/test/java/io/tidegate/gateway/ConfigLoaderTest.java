@@ -45,7 +45,8 @@ class ConfigLoaderTest {
     try (io.tidegate.dev.LogCapture log = io.tidegate.dev.LogCapture.of(ConfigLoader.class.getName())) {
       GatewayConfig c = ConfigLoader.load(TestStack.repoConfig(), Map.of("TIDEGATE_HTTP_PROT", "9999",
           "TIDEGATE_CHANNELS_WEBSHOP_LOCATION_PRIORITY", "DC2", "TIDEGATE_POSTGRES_PASSWORD_FILE", "/dev/null",
-          "TIDEGATE_LOG_FORMAT", "json", "TIDEGATE_DEV_DIR", "/tmp/x", "TIDEGATE_SERVICE_HOST", "10.0.0.1"));
+          "TIDEGATE_LOG_FORMAT", "json", "TIDEGATE_DEV_DIR", "/tmp/x", "TIDEGATE_SERVICE_HOST", "10.0.0.1",
+          "TIDEGATE_THROTTLING_FILE", TestStack.repoConfig().getParent().resolve("throttles.yaml").toString()));
       assertEquals(8080, c.http().port());
       List<String> lines = log.lines();
       assertEquals(2, lines.size(), "only the two that set nothing: " + lines);
